@@ -1,0 +1,1 @@
+"""The gold corpus: authoring format, conversion to JSONL, validation and statistics."""

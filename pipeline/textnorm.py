@@ -1,0 +1,28 @@
+"""Name normalization shared by the evaluator, the resolver and the gazetteers.
+
+Implements corpus/GUIDELINES.md §5: Unicode NFKC, casefold, accents removed, quotes and
+possessives stripped, whitespace collapsed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_QUOTES = "\"'“”„‟‘’‚‛«»‹›`´"
+_POSSESSIVE = re.compile(r"['’]s\b|(?<=s)['’](?=\s|$)")
+_SPACE = re.compile(r"\s+")
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def normalize_name(name: str) -> str:
+    """The comparison key of a name: `“Niño” Guerrero’s` -> `nino guerrero`."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = _POSSESSIVE.sub("", text)
+    text = strip_accents(text)
+    text = text.translate({ord(q): " " for q in _QUOTES})
+    return _SPACE.sub(" ", text).strip()
