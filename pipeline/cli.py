@@ -1,0 +1,112 @@
+"""The `crimeie` command line: thin wrappers over functions that return data."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Entities and relations from organized-crime reporting, as Parquet tables.")
+gold_app = typer.Typer(no_args_is_help=True, help="Build, validate and count the gold corpus.")
+app.add_typer(gold_app, name="gold")
+
+CORPUS_DIR = Path("corpus")
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"crimeie: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def extract(
+    inputs: list[Path] = typer.Argument(..., help="Files or directories: .txt .md .html .jsonl .parquet"),
+    out: Path = typer.Option(..., "-o", "--out", help="Output directory for the Parquet tables"),
+    append: bool = typer.Option(False, help="Add to existing tables; documents already there (same text) are skipped"),
+    strict: bool = typer.Option(False, help="Exit non-zero if any input was skipped"),
+    model: str = typer.Option("", help="Pipeline directory, or 'rules' for the rule pipeline (default: the shipped model)"),
+    batch_size: int = typer.Option(16, help="Documents per nlp.pipe batch"),
+    processes: int = typer.Option(1, help="Worker processes for nlp.pipe"),
+    max_chars: int = typer.Option(1_000_000, help="Longest article accepted, in characters"),
+    quiet: bool = typer.Option(False, help="No progress bar"),
+) -> None:
+    """Extract mentions, entities and relations from articles into Parquet tables."""
+    from pipeline.extract.run import extract as run_extract
+    from pipeline.nlp.build import load_pipeline
+
+    try:
+        nlp = load_pipeline(model or None)
+    except (OSError, FileNotFoundError) as err:
+        _fail(f"cannot load pipeline: {err}")
+    summary = run_extract([str(p) for p in inputs], out, nlp, append=append, batch_size=batch_size,
+                          n_process=processes, max_chars=max_chars, progress=not quiet)
+    for line in summary.lines():
+        typer.echo(line, err=True)
+    if summary.processed == 0 and summary.duplicates == 0:
+        _fail("no document could be processed; earlier outputs were left untouched")
+    if strict and summary.skipped:
+        _fail(f"{len(summary.skipped)} input(s) skipped (--strict)")
+
+
+@gold_app.command("build")
+def gold_build(corpus: Path = typer.Option(CORPUS_DIR, help="Corpus directory")) -> None:
+    """Convert corpus/annotated/*.ann into corpus/gold/{train,dev,test}.jsonl and corpus/articles/."""
+    from pipeline.gold.authoring import AuthoringError
+    from pipeline.gold.corpus import build
+
+    try:
+        counts = build(corpus)
+    except (AuthoringError, ValueError) as err:
+        _fail(str(err))
+    typer.echo(f"built gold files: {counts}")
+
+
+@gold_app.command("validate")
+def gold_validate(paths: list[Path] = typer.Argument(None, help="Gold JSONL files (default: corpus/gold/*.jsonl)")) -> None:
+    """Check every gold record against the guidelines; non-zero exit on any problem."""
+    from pipeline.gold.corpus import read_records
+    from pipeline.gold.validate import validate_corpus
+
+    paths = paths or sorted((CORPUS_DIR / "gold").glob("*.jsonl"))
+    if not paths:
+        _fail("no gold files found (run `crimeie gold build` first)")
+    try:
+        records = read_records(paths)
+    except (OSError, ValueError) as err:
+        _fail(str(err))
+    problems = validate_corpus(records)
+    for problem in problems:
+        typer.echo(problem)
+    typer.echo(f"{len(records)} documents, {sum(len(r['spans']) for r in records)} spans, "
+               f"{sum(len(r['relations']) for r in records)} relations: {len(problems)} problem(s)")
+    if problems:
+        raise typer.Exit(1)
+
+
+@gold_app.command("stats")
+def gold_stats(corpus: Path = typer.Option(CORPUS_DIR, help="Corpus directory"),
+               as_json: bool = typer.Option(False, "--json", help="Print JSON")) -> None:
+    """Print document, word, label and relation counts per split, and check the corpus targets."""
+    from pipeline.gold.corpus import SPLITS, corpus_stats, read_records
+
+    stats = corpus_stats({s: read_records([corpus / "gold" / f"{s}.jsonl"]) for s in SPLITS})
+    if as_json:
+        typer.echo(json.dumps(stats, indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"documents {stats['documents']}, words {stats['words']:,}, Spanish {stats['spanish']}, "
+               f"criminal groups {stats['criminal_groups']}")
+    for split, s in stats["splits"].items():
+        typer.echo(f"  {split:5s} documents {s['documents']:3d} (Spanish {s['spanish']}), words {s['words']:,}")
+    typer.echo("spans:     " + ", ".join(f"{k} {v}" for k, v in stats["spans"].items()))
+    typer.echo("relations: " + ", ".join(f"{k} {v}" for k, v in stats["relations"].items()))
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

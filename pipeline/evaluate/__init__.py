@@ -1,0 +1,1 @@
+"""Scoring extraction output against gold records (corpus/GUIDELINES.md §5)."""

@@ -1,0 +1,1 @@
+"""From annotated spaCy Docs to table rows, and the streaming extraction run."""

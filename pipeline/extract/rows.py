@@ -1,0 +1,52 @@
+"""Turn one processed Doc into rows of the documents, mentions, entities and relations tables."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from spacy.tokens import Doc
+
+from pipeline.ingest import Article
+
+
+def doc_rows(doc: Doc, article: Article, version: str) -> dict[str, list[dict]]:
+    doc_id = article.doc_id
+    sentence_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+
+    def sentence_of(char: int) -> int:
+        return max(bisect_right(sentence_starts, char) - 1, 0)
+
+    entities = doc._.crimeie_entities or []
+    entity_ids = {e["index"]: f"{doc_id}:E{e['index'] + 1}" for e in entities}
+    mentions = []
+    for number, ent in enumerate(doc.ents):
+        mentions.append({
+            "doc_id": doc_id, "mention_id": f"{doc_id}:M{number + 1}",
+            "start": ent.start_char, "end": ent.end_char, "text": ent.text, "label": ent.label_,
+            "entity_id": entity_ids.get(ent._.crimeie_entity),
+            "sentence": sentence_of(ent.start_char),
+            "component": ent.id_ or "unknown", "score": float(ent._.crimeie_score or 0.0),
+        })
+    entity_rows = [{
+        "doc_id": doc_id, "entity_id": entity_ids[e["index"]], "label": e["label"], "name": e["name"],
+        "aliases": list(e["aliases"]), "key": e.get("key", ""), "n_mentions": len(e["mentions"]),
+        "latitude": e.get("latitude"), "longitude": e.get("longitude"), "canonical_id": None,
+    } for e in entities]
+    names = {e["index"]: e["name"] for e in entities}
+    relation_rows = []
+    for number, rel in enumerate(doc._.crimeie_relations or []):
+        start, end = rel["evidence_start"], rel["evidence_end"]
+        relation_rows.append({
+            "doc_id": doc_id, "relation_id": f"{doc_id}:R{number + 1}",
+            "head": entity_ids[rel["head"]], "label": rel["label"], "tail": entity_ids[rel["tail"]],
+            "head_name": names[rel["head"]], "tail_name": names[rel["tail"]],
+            "hedged": bool(rel["hedged"]), "confidence": float(rel["confidence"]),
+            "evidence": doc.text[start:end].strip(), "evidence_start": start, "evidence_end": end,
+            "component": rel["component"],
+        })
+    document = {
+        "doc_id": doc_id, "source": article.source, "title": article.title, "date": article.date,
+        "lang": article.lang, "n_chars": len(doc.text), "n_words": sum(not t.is_punct and not t.is_space for t in doc),
+        "text_sha256": article.sha256, "pipeline_version": version, "text": doc.text,
+    }
+    return {"documents": [document], "mentions": mentions, "entities": entity_rows, "relations": relation_rows}

@@ -1,0 +1,93 @@
+"""The streaming extraction run behind `crimeie extract`."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.language import Language
+
+from pipeline.extract.rows import doc_rows
+from pipeline.ingest import Article, Skipped, iter_articles
+from pipeline.ingest.readers import DEFAULT_MAX_CHARS
+from pipeline.tables.writer import TableWriter
+
+
+@dataclass
+class RunSummary:
+    processed: int = 0
+    skipped: list[str] = field(default_factory=list)
+    duplicates: int = 0
+    words: int = 0
+    seconds: float = 0.0
+    out_dir: str = ""
+
+    @property
+    def words_per_second(self) -> float:
+        return self.words / self.seconds if self.seconds else 0.0
+
+    def lines(self) -> list[str]:
+        return [f"processed {self.processed} documents ({self.words:,} words) in {self.seconds:.1f}s, "
+                f"{self.words_per_second:,.0f} words/s; skipped {len(self.skipped)}; "
+                f"already present {self.duplicates}; tables in {self.out_dir}"]
+
+
+def _accepted(stream: Iterable[Article | Skipped], seen: set[str], summary: RunSummary,
+              report) -> Iterator[tuple[str, Article]]:
+    for item in stream:
+        if isinstance(item, Skipped):
+            summary.skipped.append(str(item))
+            report(f"skipped {item}")
+            continue
+        if item.sha256 in seen:
+            summary.duplicates += 1
+            continue
+        seen.add(item.sha256)
+        yield item.text, item
+
+
+def extract(inputs: list[str | Path], out_dir: str | Path, nlp: Language, *, append: bool = False,
+            batch_size: int = 16, n_process: int = 1, max_chars: int = DEFAULT_MAX_CHARS,
+            progress: bool = True, report=None, resolve: bool = True) -> RunSummary:
+    """Run `nlp` over every article in `inputs` and publish the tables in `out_dir` atomically."""
+    from pipeline.nlp.build import pipeline_version
+    from pipeline.resolve import resolve_tables
+
+    report = report or (lambda message: print(message, file=sys.stderr))
+    summary = RunSummary(out_dir=str(out_dir))
+    version = pipeline_version(nlp)
+    started = time.perf_counter()
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(unit="doc", desc="extract", file=sys.stderr, dynamic_ncols=True)
+    with TableWriter(out_dir, append=append) as writer:
+        seen = writer.existing_hashes()
+        articles = _accepted(iter_articles(inputs, max_chars=max_chars), seen, summary, report)
+        pending: dict[str, list[dict]] = {"documents": [], "mentions": [], "entities": [], "relations": []}
+        for doc, article in nlp.pipe(articles, as_tuples=True, batch_size=batch_size, n_process=n_process):
+            rows = doc_rows(doc, article, version)
+            for name, batch in rows.items():
+                pending[name].extend(batch)
+            summary.processed += 1
+            summary.words += rows["documents"][0]["n_words"]
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix_str(f"{summary.words / max(time.perf_counter() - started, 1e-9):,.0f} words/s")
+            if len(pending["documents"]) >= 64:
+                writer.write(pending)
+                pending = {name: [] for name in pending}
+        writer.write(pending)
+        if bar is not None:
+            bar.close()
+        if summary.processed == 0 and not append:
+            summary.seconds = time.perf_counter() - started
+            return summary  # nothing to publish: earlier outputs stay as they were
+        replace = resolve_tables(writer) if resolve else {}
+        writer.commit(replace)
+    summary.seconds = time.perf_counter() - started
+    return summary

@@ -1,0 +1,138 @@
+"""Group the mentions of one document into entities (GUIDELINES §1: one real-world thing).
+
+Mentions join one entity when they share a label and
+  * their normalized texts are equal, or
+  * a rule linked them (alias ↔ person, acronym ↔ full name), or
+  * they reduce to the same name key (`Cartel de Sinaloa` / `Sinaloa Cartel`), or
+  * a short PERSON mention's words all belong to exactly one longer person's name
+    (`Guerrero` → `Héctor Guerrero Flores`); with two candidates the surname stays apart, or
+  * they are activities with the same taxonomy key, or places with the same ISO code.
+The entity's name is its fullest proper name: the longest mention that no rule marked as an
+alias or acronym; for activities the taxonomy key.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.textnorm import normalize_name
+
+_TYPE_WORDS = {"cartel", "cartél", "cartels", "the", "de", "del", "los", "las", "la", "el", "y", "and", "of"}
+_WORD = re.compile(r"\w+")
+
+
+class _UnionFind:
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def name_key(text: str) -> str:
+    """Word-order-free key for group names: `Cártel de Sinaloa` and `Sinaloa Cartel` → `sinaloa`."""
+    words = [w for w in _WORD.findall(normalize_name(text)) if w not in _TYPE_WORDS]
+    return " ".join(sorted(words))
+
+
+def group_mentions(mentions: list[dict], links: list[list]) -> list[list[int]]:
+    """Clusters of mention indices. A mention is {start, end, label, text, key}."""
+    uf = _UnionFind(len(mentions))
+    by_label_text: dict[tuple, int] = {}
+    by_key: dict[tuple, int] = {}
+    for i, m in enumerate(mentions):
+        norm = normalize_name(m["text"])
+        first = by_label_text.setdefault((m["label"], norm), i)
+        uf.union(first, i)
+        if m["label"] in ("CRIMINAL_ACTIVITY", "LOCATION", "FACILITY") and m.get("key"):
+            uf.union(by_key.setdefault((m["label"], m["key"]), i), i)
+        elif m["label"] in ("CRIMINAL_GROUP", "ORGANIZATION"):
+            key = name_key(m["text"])
+            if key:
+                uf.union(by_key.setdefault((m["label"], key), i), i)
+
+    position = {(m["start"], m["end"]): i for i, m in enumerate(mentions)}
+    for a0, a1, b0, b1, _kind in links or []:
+        ia, ib = position.get((a0, a1)), position.get((b0, b1))
+        if ia is not None and ib is not None and mentions[ia]["label"] == mentions[ib]["label"]:
+            uf.union(ia, ib)
+
+    # Surnames and partial names: join a short PERSON mention to the one longer name that contains it.
+    persons = [i for i, m in enumerate(mentions) if m["label"] == "PERSON"]
+    words = {i: _WORD.findall(normalize_name(mentions[i]["text"])) for i in persons}
+    for i in persons:
+        short = words[i]
+        if not short:
+            continue
+        owners = {uf.find(j) for j in persons
+                  if j != i and len(words[j]) > len(short) and _contains_in_order(words[j], short)}
+        if len(owners) == 1:
+            uf.union(owners.pop(), i)
+
+    clusters: dict[int, list[int]] = {}
+    for i in range(len(mentions)):
+        clusters.setdefault(uf.find(i), []).append(i)
+    return sorted(clusters.values(), key=lambda c: c[0])
+
+
+def _contains_in_order(long: list[str], short: list[str]) -> bool:
+    it = iter(long)
+    return all(any(w == x for x in it) for w in short)
+
+
+def entity_name(mentions: list[dict], cluster: list[int], secondary: set[int]) -> str:
+    label = mentions[cluster[0]]["label"]
+    if label == "CRIMINAL_ACTIVITY":
+        keys = [mentions[i].get("key") for i in cluster if mentions[i].get("key")]
+        if keys:
+            return keys[0]
+    primary = [i for i in cluster if i not in secondary] or cluster
+    best = max(primary, key=lambda i: (len(mentions[i]["text"].split()), len(mentions[i]["text"]), -i))
+    return mentions[best]["text"]
+
+
+class EntityGrouper:
+    def __init__(self, name: str):
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = list(doc.ents)
+        mentions = [{"start": e.start_char, "end": e.end_char, "label": e.label_, "text": e.text,
+                     "key": e._.crimeie_key or e.kb_id_ or ""} for e in ents]
+        links = doc._.crimeie_links or []
+        # The alias side of an alias link and the short side of an acronym link are not names.
+        secondary: set[int] = set()
+        position = {(m["start"], m["end"]): i for i, m in enumerate(mentions)}
+        for a0, a1, b0, b1, kind in links:
+            ib = position.get((b0, b1))
+            if ib is not None and kind in ("alias", "acronym"):
+                secondary.add(ib)
+        entities = []
+        for number, cluster in enumerate(group_mentions(mentions, links)):
+            name = entity_name(mentions, cluster, secondary)
+            texts = []
+            for i in cluster:
+                if mentions[i]["text"] != name and mentions[i]["text"] not in texts:
+                    texts.append(mentions[i]["text"])
+                ents[i]._.crimeie_entity = number
+            keys = [mentions[i]["key"] for i in cluster if mentions[i]["key"]]
+            entities.append({"index": number, "label": mentions[cluster[0]]["label"], "name": name,
+                             "aliases": texts, "key": keys[0] if keys else "", "mentions": cluster})
+        doc._.crimeie_entities = entities
+        return doc
+
+
+@Language.factory("crimeie_entities", requires=["doc.ents"], assigns=["doc._.crimeie_entities"])
+def make_entity_grouper(nlp: Language, name: str):
+    return EntityGrouper(name)

@@ -1,0 +1,62 @@
+"""The one explicit step where candidates from rules and models become `doc.ents`.
+
+Every candidate carries its source in `span.id_` (`component:rule`). The merge ranks
+candidates by the configured priority of their component, then by score, then by length, and
+keeps a candidate unless it overlaps one already kept. Changing which source wins is a config
+change (`[components.crimeie_merge] priorities`), never a change of component order.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from pipeline.nlp.extensions import CANDIDATES
+
+DEFAULT_PRIORITIES = {
+    "crimeie_aliases": 100,
+    "crimeie_acronyms": 95,
+    "crimeie_gazetteer": 90,
+    "crimeie_facilities": 85,
+    "crimeie_activities": 80,
+    "crimeie_spanish_names": 70,
+    "crimeie_places": 65,
+    "crimeie_ner": 60,
+    "crimeie_ontonotes_mapper": 10,
+}
+
+
+def rank_key(span: Span, priorities: dict[str, int]) -> tuple:
+    component = span.id_.split(":", 1)[0]
+    return (priorities.get(component, 0), span._.crimeie_score or 0.0, len(span), -span.start)
+
+
+def choose_mentions(candidates: list[Span], priorities: dict[str, int]) -> list[Span]:
+    """Non-overlapping mentions, higher-ranked candidates first; result in text order."""
+    chosen: list[Span] = []
+    taken: set[int] = set()
+    for span in sorted(candidates, key=lambda s: rank_key(s, priorities), reverse=True):
+        tokens = set(range(span.start, span.end))
+        if tokens & taken:
+            continue
+        chosen.append(span)
+        taken |= tokens
+    return sorted(chosen, key=lambda s: s.start)
+
+
+class CandidateMerger:
+    def __init__(self, name: str, priorities: dict[str, int], min_score: float):
+        self.name, self.priorities, self.min_score = name, priorities, min_score
+
+    def __call__(self, doc: Doc) -> Doc:
+        candidates = [s for s in doc.spans.get(CANDIDATES, []) if (s._.crimeie_score or 0.0) >= self.min_score]
+        chosen = choose_mentions(candidates, self.priorities)
+        doc.ents = filter_spans(chosen)
+        return doc
+
+
+@Language.factory("crimeie_merge", assigns=["doc.ents"],
+                  default_config={"priorities": DEFAULT_PRIORITIES, "min_score": 0.0})
+def make_merge(nlp: Language, name: str, *, priorities: dict[str, int], min_score: float):
+    return CandidateMerger(name, dict(priorities), min_score)

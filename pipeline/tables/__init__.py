@@ -1,0 +1,1 @@
+"""The output tables: their pyarrow schemas (declared once) and the atomic Parquet writer."""
