@@ -51,6 +51,46 @@ def extract(
         _fail(f"{len(summary.skipped)} input(s) skipped (--strict)")
 
 
+@app.command()
+def evaluate(
+    gold: Path = typer.Option(..., help="Gold JSONL file (GUIDELINES §1)"),
+    pred: Path = typer.Option(None, help="Score existing output tables instead of running the pipeline"),
+    model: str = typer.Option("", help="Pipeline directory, or 'rules' (default: the shipped model)"),
+    baseline: bool = typer.Option(False, help="Also score the en_core_web_sm + co-occurrence baseline"),
+    train: Path = typer.Option(CORPUS_DIR / "gold" / "train.jsonl", help="Train split, for the baseline's relation table"),
+    json_path: Path = typer.Option(None, "--json", help="Write the metrics as JSON here"),
+    errors: Path = typer.Option(None, help="Write false positive/negative tables (Parquet and CSV) here"),
+    min_f1: str = typer.Option("", "--min", help="Gates, e.g. mentions=0.80,relations=0.60: exit 1 below any"),
+    bootstrap: int = typer.Option(1000, help="Bootstrap resamples for the 95% intervals"),
+) -> None:
+    """Score the pipeline (or existing tables) against gold labels, exactly as GUIDELINES §5."""
+    from pipeline.evaluate.report import format_report
+    from pipeline.evaluate.run import dump_json, evaluate as run_evaluate, micro_f1, parse_gates
+
+    try:
+        gates = parse_gates(min_f1)
+    except ValueError as err:
+        _fail(str(err), 2)
+    if not gold.exists():
+        _fail(f"{gold}: no such gold file")
+    if pred is not None and not (pred / "documents").exists():
+        _fail(f"{pred}: no documents table here (run `crimeie extract` first)")
+    try:
+        result = run_evaluate(gold, pred, model or None, baseline, train, errors, bootstrap)
+    except ValueError as err:
+        _fail(str(err))
+    typer.echo(format_report(result["pipeline"], result.get("baseline"), title=f"crimeie evaluate: {gold}"))
+    if json_path:
+        dump_json(result, json_path)
+        typer.echo(f"metrics written to {json_path}")
+    if errors:
+        typer.echo(f"error tables written to {errors}: {result['error_counts']}")
+    failed = [f"{name} F1 {micro_f1(result['pipeline'], name):.3f} < {threshold}"
+              for name, threshold in gates.items() if micro_f1(result["pipeline"], name) < threshold]
+    if failed:
+        _fail("below the --min gates: " + "; ".join(failed))
+
+
 @gold_app.command("build")
 def gold_build(corpus: Path = typer.Option(CORPUS_DIR, help="Corpus directory")) -> None:
     """Convert corpus/annotated/*.ann into corpus/gold/{train,dev,test}.jsonl and corpus/articles/."""
@@ -59,7 +99,7 @@ def gold_build(corpus: Path = typer.Option(CORPUS_DIR, help="Corpus directory"))
 
     try:
         counts = build(corpus)
-    except (AuthoringError, ValueError) as err:
+    except (AuthoringError, ValueError, OSError) as err:
         _fail(str(err))
     typer.echo(f"built gold files: {counts}")
 
