@@ -55,3 +55,23 @@ def _span(doc: Doc, start: int, end: int, label: str):
                   default_config={"label_map": DEFAULT_LABEL_MAP, "scores": DEFAULT_SCORES})
 def make_ontonotes_mapper(nlp: Language, name: str, *, label_map: dict[str, str], scores: dict[str, float]):
     return OntoNotesMapper(name, dict(label_map), dict(scores))
+
+
+class NerCandidates:
+    """Copies a trained NER's `doc.ents` into the candidates, so the merge step weighs them."""
+
+    def __init__(self, name: str, source_name: str, score: float):
+        self.name, self.source_name, self.score = name, source_name, score
+
+    def __call__(self, doc: Doc) -> Doc:
+        for ent in doc.ents:
+            start, end = trim_span(doc, ent.start, ent.end)
+            if start < end:
+                add_candidate(doc, _span(doc, start, end, ent.label_), f"{self.source_name}:{ent.label_}", self.score)
+        return doc
+
+
+@Language.factory("crimeie_ner_candidates", requires=["doc.ents"], assigns=["doc.spans"],
+                  default_config={"source_name": "crimeie_ner", "score": 0.8})
+def make_ner_candidates(nlp: Language, name: str, *, source_name: str, score: float):
+    return NerCandidates(name, source_name, score)

@@ -57,7 +57,9 @@ def group_mentions(mentions: list[dict], links: list[list]) -> list[list[int]]:
         uf.union(first, i)
         if m["label"] in ("CRIMINAL_ACTIVITY", "LOCATION", "FACILITY") and m.get("key"):
             uf.union(by_key.setdefault((m["label"], m["key"]), i), i)
-        elif m["label"] in ("CRIMINAL_GROUP", "ORGANIZATION"):
+        elif m["label"] in ("CRIMINAL_GROUP", "ORGANIZATION", "FACILITY"):
+            if m.get("link"):
+                uf.union(by_key.setdefault((m["label"], "link:" + m["link"]), i), i)
             key = name_key(m["text"])
             if key:
                 uf.union(by_key.setdefault((m["label"], key), i), i)
@@ -109,7 +111,7 @@ class EntityGrouper:
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
         mentions = [{"start": e.start_char, "end": e.end_char, "label": e.label_, "text": e.text,
-                     "key": e._.crimeie_key or e.kb_id_ or ""} for e in ents]
+                     "key": e._.crimeie_key or "", "link": e.kb_id_ or ""} for e in ents]
         links = doc._.crimeie_links or []
         # The alias side of an alias link and the short side of an acronym link are not names.
         secondary: set[int] = set()

@@ -23,6 +23,7 @@ DEFAULT_PRIORITIES = {
     "crimeie_spanish_names": 70,
     "crimeie_places": 65,
     "crimeie_ner": 60,
+    "crimeie_ner_candidates": 60,
     "crimeie_ontonotes_mapper": 10,
 }
 

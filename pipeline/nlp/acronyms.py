@@ -1,0 +1,143 @@
+"""Acronyms tied to their full names, and later uses of the acronym joined to them.
+
+`Full Name (ACR)`, `Full Name – ACR`, `ACR (Full Name)`. The long form is checked with the
+algorithm of Schwartz & Hearst (2003), "A simple algorithm for identifying abbreviation
+definitions in biomedical text": the acronym's characters must appear in order in the long
+form, the first at the start of a word; Spanish particles (de, del, y…) may be skipped. When
+the full name is Spanish and an English gloss sits between them, the gloss is not the name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.nlp.extensions import CANDIDATES, add_candidate, add_link
+from pipeline.nlp.lexicon import cue_words, fold
+from pipeline.nlp.names import CONNECTORS, is_capitalized, title_words
+from pipeline.nlp.spanish_names import classify_run
+
+_ACRONYM = re.compile(r"^[A-ZÁÉÍÓÚÑ][A-Za-zÁÉÍÓÚÑ&\-\.]{1,9}$")
+_DASHES = {"–", "—", "-"}
+
+
+def looks_like_acronym(text: str) -> bool:
+    return bool(_ACRONYM.match(text)) and sum(c.isupper() for c in text) >= 2 and not text.istitle()
+
+
+def find_best_long_form(short: str, long: str) -> str | None:
+    """Schwartz & Hearst: the shortest suffix of `long` that contains the characters of `short` in order."""
+    s_index, l_index = len(short) - 1, len(long) - 1
+    short_l, long_l = short.lower(), long.lower()
+    while s_index >= 0:
+        c = short_l[s_index]
+        if not c.isalnum():
+            s_index -= 1
+            continue
+        while l_index >= 0 and (long_l[l_index] != c or (s_index == 0 and l_index > 0 and long_l[l_index - 1].isalnum())):
+            l_index -= 1
+        if l_index < 0:
+            return None
+        l_index -= 1
+        s_index -= 1
+    l_index = long.rfind(" ", 0, l_index + 1) + 1
+    return long[l_index:]
+
+
+def _long_form_tokens(doc: Doc, end: int, short: str, titles: set[str]) -> tuple[int, int] | None:
+    """Tokens of the full name ending at `end`: a capitalized run that may hold particles and
+    commas (`Cuerpo de Investigaciones Científicas, Penales y Criminalísticas`)."""
+    letters = sum(c.isalpha() for c in short)
+    i = end
+    words = 0
+    while i > 0 and words < letters + 5:
+        token = doc[i - 1]
+        if is_capitalized(token) or (token.text in CONNECTORS | {",", "and", "of", "for", "the"} and i < end):
+            i -= 1
+            words += token.is_alpha
+            if token.is_sent_start:
+                break
+        else:
+            break
+    while i < end and (not is_capitalized(doc[i]) or fold(doc[i].text) in titles or doc[i].lower_ == "the"):
+        i += 1
+    if i >= end:
+        return None
+    initials = short.replace(".", "").replace("-", "").upper()
+    # First the longest run whose capitalized words' initials spell the acronym (common for
+    # Spanish names, where Schwartz-Hearst's shortest-suffix rule stops too early).
+    for k in range(i, end):
+        words = [t.text[0].upper() for t in doc[k:end] if is_capitalized(t)]
+        if is_capitalized(doc[k]) and "".join(words) == initials:
+            return k, end
+    text = doc[i:end].text
+    best = find_best_long_form(short.replace(".", ""), text)
+    if best is None:
+        return None
+    # Snap the Schwartz-Hearst suffix to token boundaries.
+    start_char = doc[i:end].start_char + (len(text) - len(best))
+    for k in range(i, end):
+        if doc[k].idx >= start_char:
+            return (k, end) if is_capitalized(doc[k]) else None
+    return None
+
+
+class AcronymFinder:
+    def __init__(self, name: str, score: float):
+        self.name, self.score = name, score
+        self.titles = title_words()
+        self.cues = cue_words()
+
+    def _label(self, doc: Doc, long: tuple[int, int], short: Span) -> str:
+        for span in doc.spans.get(CANDIDATES, []):
+            if span.id_.startswith("crimeie_gazetteer") and (span.start, span.end) in (long, (short.start, short.end)):
+                return span.label_
+        label, _ = classify_run([t.text for t in doc[long[0]:long[1]]], [], self.cues)
+        return label if label in ("CRIMINAL_GROUP", "ORGANIZATION") else "ORGANIZATION"
+
+    def __call__(self, doc: Doc) -> Doc:
+        defined: dict[str, tuple[str, Span]] = {}
+        for i, token in enumerate(doc):
+            # Full Name (ACR)  /  Full Name – ACR
+            if token.text in ("(", *_DASHES) and i + 1 < len(doc) and looks_like_acronym(doc[i + 1].text):
+                closes = token.text != "(" or (i + 2 < len(doc) and doc[i + 2].text == ")")
+                if not closes:
+                    continue
+                long = _long_form_tokens(doc, i, doc[i + 1].text, self.titles)
+                if long is None or long[1] - long[0] < 2:
+                    continue
+                short = doc[i + 1:i + 2]
+                self._define(doc, long, short, defined)
+            # ACR (Full Name)
+            elif token.text == "(" and i > 0 and looks_like_acronym(doc[i - 1].text):
+                close = next((j for j in range(i + 1, min(i + 16, len(doc))) if doc[j].text == ")"), None)
+                if close is None or close - i < 3:
+                    continue
+                inner = _long_form_tokens(doc, close, doc[i - 1].text, self.titles)
+                if inner is None or inner[0] != i + 1:
+                    continue
+                self._define(doc, inner, doc[i - 1:i], defined)
+        # Later (and earlier) uses of a defined acronym join the same entity.
+        for token in doc:
+            entry = defined.get(token.text)
+            if entry is None:
+                continue
+            label, long_span = entry
+            span = Span(doc, token.i, token.i + 1, label=label)
+            if (span.start, span.end) == (long_span.start, long_span.end):
+                continue
+            mention = add_candidate(doc, span, f"{self.name}:acronym_use", self.score)
+            add_link(doc, long_span, mention, "acronym")
+        return doc
+
+    def _define(self, doc: Doc, long: tuple[int, int], short: Span, defined: dict) -> None:
+        label = self._label(doc, long, short)
+        long_span = add_candidate(doc, Span(doc, long[0], long[1], label=label), f"{self.name}:long_form", self.score)
+        defined.setdefault(short.text, (label, long_span))
+
+
+@Language.factory("crimeie_acronyms", assigns=["doc.spans", "doc._.crimeie_links"], default_config={"score": 0.9})
+def make_acronyms(nlp: Language, name: str, *, score: float):
+    return AcronymFinder(name, score)

@@ -1,0 +1,79 @@
+"""Criminal activities (GUIDELINES §3), from a bilingual lexicon to taxonomy keys.
+
+Matching is on folded surface text (phrases, longest first), then on lemmas for single words
+(`extorting` → lemma `extort`), then verb + object rules (`smuggling migrants` →
+`smuggling` with key migrant_smuggling). The key is stored in `span._.crimeie_key`.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.nlp.extensions import add_candidate
+from pipeline.nlp.lexicon import Entry, NgramIndex, fold, load_json, load_jsonl
+from pipeline.nlp.tokenize_phrase import phrase_tokens
+from pipeline.schema import load_schema
+
+LABEL = "CRIMINAL_ACTIVITY"
+
+
+def build_lexicon(filename: str) -> tuple[NgramIndex, dict[str, str]]:
+    keys = set(load_schema().activity_keys)
+    index, single = NgramIndex(), {}
+    for record in load_jsonl(filename, ["key", "lang", "terms"]):
+        if record["key"] not in keys:
+            raise ValueError(f"pipeline/resources/{filename}: unknown taxonomy key {record['key']!r}")
+        for term in record["terms"]:
+            tokens = phrase_tokens(term)
+            index.add(tokens, Entry(LABEL, record["key"], key=record["key"], source="lexicon"))
+            if len(tokens) == 1:
+                single.setdefault(fold(term), record["key"])
+    return index, single
+
+
+class ActivityMatcher:
+    def __init__(self, name: str, lexicon: str, objects: str, score: float):
+        self.name, self.score = name, score
+        self.index, self.single = build_lexicon(lexicon)
+        data = load_json(objects, ["verbs", "objects"])
+        self.verbs = {fold(v) for v in data["verbs"]}
+        self.objects = {fold(k): v for k, v in data["objects"].items()}
+
+    def _add(self, doc: Doc, start: int, end: int, key: str, rule: str) -> None:
+        add_candidate(doc, Span(doc, start, end, label=LABEL), f"{self.name}:{rule}", self.score, key=key)
+
+    def __call__(self, doc: Doc) -> Doc:
+        taken = set()
+        for start, end, _surface, entry in self.index.matches([t.text for t in doc]):
+            self._add(doc, start, end, entry.key, "lexicon")
+            taken.update(range(start, end))
+        for token in doc:
+            if token.i in taken:
+                continue
+            lemma = fold(token.lemma_)
+            if lemma in self.single and token.pos_ in ("VERB", "NOUN") and fold(token.text) not in self.verbs:
+                self._add(doc, token.i, token.i + 1, self.single[lemma], "lemma")
+                taken.add(token.i)
+            elif fold(token.text) in self.verbs:
+                key = self._object_key(doc, token)
+                if key:
+                    self._add(doc, token.i, token.i + 1, key, "verb_object")
+                    taken.add(token.i)
+        return doc
+
+    def _object_key(self, doc: Doc, verb) -> str | None:
+        # The object is the next noun within three tokens (`smuggling Venezuelan migrants`).
+        for token in doc[verb.i + 1: verb.i + 4]:
+            key = self.objects.get(fold(token.text))
+            if key:
+                return key
+            if token.is_punct:
+                return None
+        return None
+
+
+@Language.factory("crimeie_activities", assigns=["doc.spans"],
+                  default_config={"lexicon": "activities.jsonl", "objects": "activity_objects.json", "score": 0.85})
+def make_activities(nlp: Language, name: str, *, lexicon: str, objects: str, score: float):
+    return ActivityMatcher(name, lexicon, objects, score)

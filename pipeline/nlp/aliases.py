@@ -1,0 +1,141 @@
+"""Aliases of people in every written form, linked to the person they name.
+
+`Héctor Guerrero Flores, alias “Niño Guerrero”`, `alias Niño Guerrero`, `X (aka: Y)`,
+`X, a.k.a. Y`, `also known as Y`, `nicknamed Y`, `conocido como Y`, `apodado Y`,
+`alias el Y` (a lowercase article stays out), and a nickname inside a name:
+`Héctor “El Niño” Guerrero` is one mention; `alias “Niño” Guerrero` gives `Niño” Guerrero`
+(GUIDELINES §2: first letter to last). Both the name and the alias become PERSON candidates
+and are linked, so the entity grouper puts them in one entity whose name is the legal name.
+Single-word aliases are kept.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.nlp.extensions import add_candidate, add_link
+from pipeline.nlp.lexicon import load_json
+from pipeline.nlp.names import CONNECTORS, SENTENCE_WORDS, is_capitalized, title_words
+from pipeline.nlp.lexicon import fold
+
+OPEN_QUOTES = {"“", "\"", "'", "‘", "«", "„"}
+CLOSE_QUOTES = {"”", "\"", "'", "’", "»", "“"}
+
+
+def _quoted(doc: Doc, i: int, limit: int = 8) -> tuple[int, int, int] | None:
+    """If a quote opens at token i: (first, end, after) of the quoted tokens and the index after the close."""
+    if i >= len(doc) or doc[i].text not in OPEN_QUOTES:
+        return None
+    for j in range(i + 1, min(i + 2 + limit, len(doc))):
+        if doc[j].text in CLOSE_QUOTES and j > i + 1:
+            return i + 1, j, j + 1
+    return None
+
+
+def _name_after(doc: Doc, i: int, max_len: int = 5) -> tuple[int, int] | None:
+    """A capitalized alias starting at i (`Niño Guerrero`, `Koki`, `El Mencho`)."""
+    if i >= len(doc) or not is_capitalized(doc[i]) or doc[i].is_sent_start:
+        return None
+    j = i + 1
+    while j < len(doc) and j - i < max_len:
+        if is_capitalized(doc[j]) and not doc[j].is_sent_start:
+            j += 1
+        elif doc[j].text in CONNECTORS and j + 1 < len(doc) and is_capitalized(doc[j + 1]):
+            j += 2
+        else:
+            break
+    return i, j
+
+
+def name_before(doc: Doc, end: int, titles: set[str], max_len: int = 7) -> tuple[int, int] | None:
+    """The capitalized name that ends just before `end` (`Héctor Rusthenford Guerrero Flores`)."""
+    j = end
+    i = j
+    while i > 0 and j - i < max_len:
+        token = doc[i - 1]
+        if is_capitalized(token) or (token.text in CONNECTORS and i - 2 >= 0 and is_capitalized(doc[i - 2]) and i < j):
+            i -= 1
+            if token.is_sent_start:
+                break
+        else:
+            break
+    while i < j and (doc[i].text in CONNECTORS or fold(doc[i].text.rstrip(".")) in titles
+                     or fold(doc[i].text) in SENTENCE_WORDS):
+        i += 1
+    return (i, j) if i < j else None
+
+
+class AliasFinder:
+    def __init__(self, name: str, cues_file: str, score: float):
+        self.name, self.score = name, score
+        data = load_json(cues_file, ["cues", "weak_cues", "lowercase_articles"])
+        self.cues = sorted((tuple(c) for c in data["cues"]), key=len, reverse=True)
+        self.weak = {tuple(c) for c in data["weak_cues"]}
+        self.articles = set(data["lowercase_articles"])
+        self.titles = title_words()
+
+    def __call__(self, doc: Doc) -> Doc:
+        lower = [t.lower_ for t in doc]
+        i = 0
+        while i < len(doc):
+            cue = next((c for c in self.cues if tuple(lower[i:i + len(c)]) == c), None)
+            if cue is None:
+                i += 1
+                continue
+            after = i + len(cue)
+            if after < len(doc) and doc[after].text == ":":
+                after += 1
+            alias = self._alias_at(doc, after, cue)
+            if alias is None:
+                i += 1
+                continue
+            a_start, a_end = alias
+            if cue in self.weak and not (a_start > 0 and doc[a_start - 1].text in OPEN_QUOTES):
+                i += 1
+                continue  # `called`/`dubbed` count only before a quoted name
+            alias_span = add_candidate(doc, Span(doc, a_start, a_end, label="PERSON"), f"{self.name}:alias", self.score)
+            # The person: the name right before the cue, skipping a comma or an opening parenthesis.
+            k = i
+            while k > 0 and doc[k - 1].text in {",", "(", "–", "—", "-"}:
+                k -= 1
+            person = name_before(doc, k, self.titles) if k < i or cue[0] == "(" else name_before(doc, i, self.titles)
+            if person is not None and person[1] <= a_start:
+                person_span = add_candidate(doc, Span(doc, person[0], person[1], label="PERSON"),
+                                            f"{self.name}:name", self.score)
+                add_link(doc, person_span, alias_span, "alias")
+            i = a_end
+        self._inner_nicknames(doc)
+        return doc
+
+    def _alias_at(self, doc: Doc, i: int, cue: tuple) -> tuple[int, int] | None:
+        if i < len(doc) and doc[i].lower_ in self.articles and not is_capitalized(doc[i]):
+            i += 1  # `alias el Mencho`: the lowercase article stays out
+        quoted = _quoted(doc, i)
+        if quoted:
+            first, end, after = quoted
+            # `alias “Niño” Guerrero`: a surname right after the closing quote joins the alias.
+            tail = _name_after(doc, after, 3) if after < len(doc) and doc[after - 1].whitespace_ else None
+            if tail and tail[0] == after:
+                return first, tail[1]
+            return first, end
+        return _name_after(doc, i)
+
+    def _inner_nicknames(self, doc: Doc) -> None:
+        """`Héctor “El Niño” Guerrero`: a quoted nickname between capitalized names is one mention."""
+        for i, token in enumerate(doc):
+            quoted = _quoted(doc, i, limit=4)
+            if not quoted or i == 0 or not is_capitalized(doc[i - 1]) or fold(doc[i - 1].text) in self.titles:
+                continue
+            first, end, after = quoted
+            if after < len(doc) and is_capitalized(doc[after]) and all(is_capitalized(t) or t.text in CONNECTORS for t in doc[first:end]):
+                before = name_before(doc, i, self.titles)
+                tail = _name_after(doc, after, 3)
+                if before and tail:
+                    add_candidate(doc, Span(doc, before[0], tail[1], label="PERSON"), f"{self.name}:inner_nickname", self.score)
+
+
+@Language.factory("crimeie_aliases", assigns=["doc.spans", "doc._.crimeie_links"],
+                  default_config={"cues": "alias_cues.json", "score": 0.95})
+def make_aliases(nlp: Language, name: str, *, cues: str, score: float):
+    return AliasFinder(name, cues, score)

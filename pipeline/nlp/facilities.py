@@ -1,0 +1,75 @@
+"""Prisons and other facilities named by a type word (GUIDELINES §2, FACILITY).
+
+`Tocorón prison` → `Tocorón`; `la cárcel de Tocorón` → `Tocorón`; `the penitentiary of X` → `X`;
+a capitalized name that holds the type word is kept whole: `Centro Penitenciario de Aragua`,
+`Penitenciaría del Litoral`, `Cárcel Modelo`. Type words are data (cue_words.json,
+`facility_heads`).
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.nlp.extensions import add_candidate
+from pipeline.nlp.lexicon import cue_words, fold
+from pipeline.nlp.names import CONNECTORS, SENTENCE_WORDS, capitalized_runs, is_capitalized, title_words
+
+_PRISON_HEADS = {"prison", "jail", "penitentiary", "penitenciaria", "carcel", "reclusorio", "penal", "presidio",
+                 "prision", "correctional", "detention"}
+_NAME_HEADS = {"centro", "penitenciaria", "carcel", "complejo", "internado", "reclusorio", "presidio",
+               "penal", "instituto", "comunidad", "rodeo", "prision", "establecimiento", "cereso", "cefereso",
+               "base", "aeropuerto", "puerto", "port", "airport", "puente"}
+
+
+class FacilityFinder:
+    def __init__(self, name: str, score: float):
+        self.name, self.score = name, score
+        self.titles = title_words()
+        heads = {fold(h) for h in cue_words()["facility_heads"]}
+        self.heads = {h for h in heads if " " not in h} | _PRISON_HEADS
+
+    def _add(self, doc: Doc, start: int, end: int, rule: str) -> None:
+        if end > start:
+            add_candidate(doc, Span(doc, start, end, label="FACILITY"), f"{self.name}:{rule}", self.score)
+
+    def __call__(self, doc: Doc) -> Doc:
+        runs = capitalized_runs(doc)
+        covered = set()
+        for start, end in runs:
+            words = [fold(t.text) for t in doc[start:end]]
+            if words[0] in _NAME_HEADS and end - start >= 2 and words[0] not in SENTENCE_WORDS:
+                if words[0] in ("puerto", "port", "base", "puente") and not any(w in ("de", "del") for w in words):
+                    continue  # `Puerto Ayacucho` is a city
+                self._add(doc, start, end, "named_facility")
+                covered.update(range(start, end))
+        for token in doc:
+            head = fold(token.text)
+            if head not in _PRISON_HEADS or token.i in covered or is_capitalized(token):
+                continue
+            # X prison / X jail: the capitalized name right before the type word.
+            j = token.i
+            i = j
+            while i > 0 and (is_capitalized(doc[i - 1]) or (doc[i - 1].like_num and i < j)):
+                i -= 1
+            while i < j and (fold(doc[i].text) in SENTENCE_WORDS or fold(doc[i].text) in self.titles):
+                i += 1
+            if i < j:
+                self._add(doc, i, j, "name_then_type")
+                continue
+            # cárcel de X / prison of X / penal de X
+            k = token.i + 1
+            if k < len(doc) and doc[k].lower_ in ("de", "del", "of", "in"):
+                m = k + 1
+                n = m
+                while n < len(doc) and (is_capitalized(doc[n]) or (doc[n].text in CONNECTORS and n + 1 < len(doc)
+                                                                    and is_capitalized(doc[n + 1]) and n > m)):
+                    n += 1
+                if n > m and doc[k].lower_ != "in":
+                    self._add(doc, m, n, "type_of_name")
+        return doc
+
+
+@Language.factory("crimeie_facilities", assigns=["doc.spans"], default_config={"score": 0.85})
+def make_facilities(nlp: Language, name: str, *, score: float):
+    return FacilityFinder(name, score)

@@ -1,0 +1,63 @@
+"""Known criminal groups, organizations and facilities, matched from data files.
+
+Each entry's name and variants become patterns whose canonical name is kept in `span.kb_id_`,
+so `Aragua Train` and `Tren de Aragua`, or `CICPC` and its full Spanish name, join one entity.
+Acronyms and one-word names match only with their exact capitalization; longer names match
+case- and accent-insensitively but must contain a capitalized word.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.nlp.extensions import add_candidate
+from pipeline.nlp.lexicon import Entry, NgramIndex, load_jsonl
+from pipeline.nlp.tokenize_phrase import phrase_tokens
+
+DEFAULT_SOURCES = {"criminal_groups.jsonl": "CRIMINAL_GROUP", "organizations.jsonl": "ORGANIZATION",
+                   "facilities.jsonl": "FACILITY"}
+_OPTIONAL_FIELDS = ("variants", "country", "parent", "kind", "located_in")
+
+
+def build_index(sources: dict[str, str]) -> NgramIndex:
+    index = NgramIndex()
+    for filename, label in sources.items():
+        try:
+            load_jsonl(filename, ["name"], _OPTIONAL_FIELDS)
+        except FileNotFoundError:
+            warnings.warn(f"gazetteer file pipeline/resources/{filename} is missing: no {label} patterns from it", stacklevel=2)
+            continue
+        for record in load_jsonl(filename, ["name"], _OPTIONAL_FIELDS):
+            for form in [record["name"], *record.get("variants", [])]:
+                tokens = phrase_tokens(form)
+                exact = len(tokens) == 1 or form.isupper()
+                index.add(tokens, Entry(label, record["name"], source=filename.split(".")[0], case_sensitive=exact))
+    return index
+
+
+def _capitalized(span: Span) -> bool:
+    return any(t.text[:1].isupper() for t in span)
+
+
+class GazetteerMatcher:
+    def __init__(self, name: str, sources: dict[str, str], score: float):
+        self.name, self.score = name, score
+        self.index = build_index(sources)
+
+    def __call__(self, doc: Doc) -> Doc:
+        for start, end, _surface, entry in self.index.matches([t.text for t in doc]):
+            span = Span(doc, start, end, label=entry.label)
+            if not _capitalized(span):
+                continue
+            candidate = add_candidate(doc, span, f"{self.name}:{entry.source}", self.score)
+            candidate.kb_id_ = f"{entry.label}:{entry.canonical}"
+        return doc
+
+
+@Language.factory("crimeie_gazetteer", assigns=["doc.spans"],
+                  default_config={"sources": DEFAULT_SOURCES, "score": 0.9})
+def make_gazetteer(nlp: Language, name: str, *, sources: dict[str, str], score: float):
+    return GazetteerMatcher(name, dict(sources), score)

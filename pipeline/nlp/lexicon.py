@@ -1,0 +1,113 @@
+"""Data files of the rule layer, loaded with validation, and the n-gram index that matches them.
+
+Every gazetteer and lexicon lives in `pipeline/resources/` as JSON/JSONL and is checked on
+load: unknown keys and missing fields are errors naming the file and line, and an empty
+rule set is a warning, never a silent no-op (medspacy, spaCy's SpanRuler).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from pipeline.textnorm import strip_accents
+
+_QUOTE_MAP = {ord(q): "'" for q in "’‘`´"} | {ord(q): '"' for q in "“”«»„"}
+
+
+def fold(text: str) -> str:
+    """Lowercase, accent-free, straight-quote form used for every lookup."""
+    return strip_accents(text.translate(_QUOTE_MAP)).lower()
+
+
+def resource_text(name: str) -> str:
+    return resources.files("pipeline.resources").joinpath(name).read_text(encoding="utf-8")
+
+
+def load_json(name: str, required: Iterable[str] = ()) -> dict:
+    data = json.loads(resource_text(name))
+    missing = [k for k in required if k not in data]
+    if missing:
+        raise ValueError(f"pipeline/resources/{name}: missing keys {missing}")
+    return data
+
+
+def load_jsonl(name: str, required: Sequence[str], optional: Sequence[str] = ()) -> list[dict]:
+    """Records of a JSONL resource; each must have `required` keys and no keys outside both lists."""
+    allowed = set(required) | set(optional)
+    records = []
+    for number, line in enumerate(resource_text(name).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise ValueError(f"pipeline/resources/{name}:{number}: malformed JSON ({err.msg})") from err
+        missing = [k for k in required if k not in record]
+        unknown = sorted(set(record) - allowed)
+        if missing or unknown:
+            raise ValueError(f"pipeline/resources/{name}:{number}: missing {missing} / unknown keys {unknown}")
+        records.append(record)
+    if not records:
+        warnings.warn(f"pipeline/resources/{name} holds no records: its component will find nothing", stacklevel=2)
+    return records
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One gazetteer pattern: what it matches to, with which label and canonical id."""
+
+    label: str
+    canonical: str
+    key: str = ""
+    source: str = ""
+    case_sensitive: bool = False
+
+
+class NgramIndex:
+    """Exact phrase lookup over token sequences with folded text, longest match first."""
+
+    def __init__(self, max_len: int = 10):
+        self.max_len = max_len
+        self.table: dict[tuple[str, ...], list[tuple[str, Entry]]] = {}
+        self.longest = 0
+
+    def add(self, phrase_tokens: Sequence[str], entry: Entry) -> None:
+        key = tuple(fold(t) for t in phrase_tokens if t.strip())
+        if not key or len(key) > self.max_len:
+            return
+        self.table.setdefault(key, []).append((" ".join(phrase_tokens), entry))
+        self.longest = max(self.longest, len(key))
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def matches(self, tokens: Sequence[str]) -> list[tuple[int, int, str, Entry]]:
+        """All (start, end, surface, entry) of non-overlapping longest matches, left to right."""
+        folded = [fold(t) for t in tokens]
+        out = []
+        i = 0
+        while i < len(tokens):
+            for n in range(min(self.longest, len(tokens) - i), 0, -1):
+                hits = self.table.get(tuple(folded[i:i + n]))
+                if hits:
+                    surface = tokens[i:i + n]
+                    good = [e for phrase, e in hits
+                            if not e.case_sensitive or "".join(phrase.split()) == "".join(surface)]
+                    if good:
+                        out.append((i, i + n, " ".join(surface), good[0]))
+                        i += n
+                        break
+            else:
+                i += 1
+        return out
+
+
+@lru_cache(maxsize=None)
+def cue_words() -> dict:
+    return load_json("cue_words.json", ["group_name_heads", "group_cues", "organization_cues",
+                                        "facility_heads", "person_titles_en", "person_titles_es"])

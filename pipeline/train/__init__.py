@@ -1,0 +1,1 @@
+"""Training the statistical components on the gold corpus (`crimeie train`)."""

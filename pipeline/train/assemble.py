@@ -1,0 +1,77 @@
+"""`crimeie train`: train the NER and the relation scorer, assemble and save the default pipeline."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from pathlib import Path
+
+import spacy
+from confection import Config
+
+from pipeline.nlp.build import BASE_MODEL, POST_MERGE, RULE_COMPONENTS, pipeline_version
+from pipeline.gold.corpus import read_records
+
+
+def assemble(ner_nlp=None, relation_weights: dict | None = None, base: str = BASE_MODEL):
+    """The full pipeline: base model, rules, the trained NER (if any), merge, entities, relations."""
+    nlp = spacy.load(base)
+    for name in RULE_COMPONENTS:
+        nlp.add_pipe(name)
+    if ner_nlp is not None:
+        nlp.add_pipe("ner", name="crimeie_ner", source=ner_nlp)
+        nlp.add_pipe("crimeie_ner_candidates")
+    for name in POST_MERGE:
+        nlp.add_pipe(name)
+    if relation_weights is not None:
+        w = relation_weights
+        nlp.get_pipe("crimeie_relations").set_weights(w["labels"], w["vocab"], w["coef"], w["intercept"], w["thresholds"])
+    nlp.meta["name"] = "crimeie_default"
+    nlp.meta["version"] = "0.1.0"
+    return nlp
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def train(config_path: Path, output: Path | None = None, log=print) -> dict:
+    cfg = Config().from_disk(config_path)
+    seed = int(cfg["system"]["seed"])
+    train_path, dev_path = Path(cfg["paths"]["train"]), Path(cfg["paths"]["dev"])
+    output = output or Path(cfg["paths"]["output"])
+    train_records, dev_records = read_records([train_path]), read_records([dev_path])
+    started = time.perf_counter()
+    from pipeline.train.ner import train_ner
+    from pipeline.train.relations import train_relations
+
+    ner_nlp, ner_report = train_ner(train_records, dev_records, dict(cfg["ner"]), seed, log)
+    ner_seconds = time.perf_counter() - started
+    parser_nlp = spacy.load(BASE_MODEL)
+    weights, rel_report = train_relations(parser_nlp, train_records, dev_records, dict(cfg["relations"]), seed, log)
+    nlp = assemble(ner_nlp, weights)
+    nlp.get_pipe("crimeie_relations").window = int(cfg["relations"]["window"])
+    tmp = output.with_name(output.name + ".tmp")
+    if tmp.exists():
+        import shutil
+
+        shutil.rmtree(tmp)
+    nlp.to_disk(tmp)
+    manifest = {
+        "pipeline_version": pipeline_version(nlp),
+        "config": str(config_path), "seed": seed,
+        "train_sha256": file_sha256(train_path), "dev_sha256": file_sha256(dev_path),
+        "train_documents": len(train_records), "dev_documents": len(dev_records),
+        "ner": ner_report, "relations": rel_report,
+        "train_seconds": round(time.perf_counter() - started, 1), "ner_seconds": round(ner_seconds, 1),
+    }
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    if output.exists():
+        import shutil
+
+        shutil.rmtree(output)
+    tmp.rename(output)
+    manifest["size_mb"] = round(sum(f.stat().st_size for f in output.rglob("*") if f.is_file()) / 1e6, 1)
+    (output / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return manifest
