@@ -110,6 +110,28 @@ def train(
     typer.echo(json.dumps({k: manifest[k] for k in ("pipeline_version", "train_seconds", "size_mb")}, indent=2))
 
 
+@app.command("resolve-eval")
+def resolve_eval(
+    pairs: Path = typer.Option(CORPUS_DIR / "resolution_pairs.jsonl", help="Labelled cross-document pairs"),
+    corpus: Path = typer.Option(CORPUS_DIR, help="Corpus directory (gold/*.jsonl)"),
+    show_errors: bool = typer.Option(False, help="List the wrong pairs"),
+) -> None:
+    """Pairwise precision and recall of the cross-document resolver on the labelled pair set."""
+    from pipeline.gold.corpus import read_records
+    from pipeline.resolve.evaluate import evaluate_pairs
+
+    records = read_records(sorted((corpus / "gold").glob("*.jsonl")))
+    try:
+        result = evaluate_pairs(records, pairs)
+    except (OSError, ValueError, KeyError) as err:
+        _fail(str(err))
+    typer.echo(f"{result['pairs']} pairs: precision {result['precision']:.3f}, recall {result['recall']:.3f}, "
+               f"F1 {result['f1']:.3f} (tp {result['tp']}, fp {result['fp']}, fn {result['fn']}, tn {result['tn']})")
+    if show_errors:
+        for error in result["errors"]:
+            typer.echo(json.dumps(error, ensure_ascii=False))
+
+
 @gold_app.command("build")
 def gold_build(corpus: Path = typer.Option(CORPUS_DIR, help="Corpus directory")) -> None:
     """Convert corpus/annotated/*.ann into corpus/gold/{train,dev,test}.jsonl and corpus/articles/."""
@@ -161,6 +183,33 @@ def gold_stats(corpus: Path = typer.Option(CORPUS_DIR, help="Corpus directory"),
         typer.echo(f"  {split:5s} documents {s['documents']:3d} (Spanish {s['spanish']}), words {s['words']:,}")
     typer.echo("spans:     " + ", ".join(f"{k} {v}" for k, v in stats["spans"].items()))
     typer.echo("relations: " + ", ".join(f"{k} {v}" for k, v in stats["relations"].items()))
+
+
+@gold_app.command("agreement")
+def gold_agreement(corpus: Path = typer.Option(CORPUS_DIR, help="Corpus directory"),
+                   as_json: bool = typer.Option(False, "--json", help="Print JSON")) -> None:
+    """Agreement between the first pass (annotated/) and the independent second pass (second_pass/)."""
+    from pipeline.evaluate.scorer import score
+    from pipeline.gold.authoring import read_ann
+
+    second = [read_ann(p) for p in sorted((corpus / "second_pass").glob("*.ann"))]
+    first = [read_ann(corpus / "annotated" / f"{r['id']}.ann") for r in second]
+    for a, b in zip(first, second):
+        if a["text"] != b["text"]:
+            _fail(f"{b['id']}: the second pass changed the article text")
+    m = score(first, second, n_bootstrap=1000)
+    summary = {"documents": len(second),
+               "mentions_strict_f1": m["mentions"]["strict"]["f1"], "mentions_lenient_f1": m["mentions"]["lenient"]["f1"],
+               "entities_f1": m["entities"]["micro"]["f1"], "relations_f1": m["relations"]["micro"]["f1"],
+               "aliases_f1": m["aliases"]["f1"], "hedged_agreement": m["relations"]["hedged_agreement"]["share"],
+               "per_label_mentions_strict_f1": {k: v["strict"]["f1"] for k, v in m["mentions"]["per_label"].items()},
+               "per_label_relations_f1": {k: v["f1"] for k, v in m["relations"]["per_label"].items()}}
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2))
+        return
+    from pipeline.evaluate.report import format_report
+
+    typer.echo(format_report(m, title=f"agreement: first pass vs second pass, {len(second)} documents"))
 
 
 def main() -> None:  # pragma: no cover

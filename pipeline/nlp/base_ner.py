@@ -61,13 +61,21 @@ class NerCandidates:
     """Copies a trained NER's `doc.ents` into the candidates, so the merge step weighs them."""
 
     def __init__(self, name: str, source_name: str, score: float):
+        from pipeline.schema import load_schema
+
         self.name, self.source_name, self.score = name, source_name, score
+        self.labels = set(load_schema().entity_labels)
 
     def __call__(self, doc: Doc) -> Doc:
         for ent in doc.ents:
+            if ent.label_ not in self.labels:
+                continue  # labels left over from the base model's OntoNotes head
             start, end = trim_span(doc, ent.start, ent.end)
-            if start < end:
-                add_candidate(doc, _span(doc, start, end, ent.label_), f"{self.source_name}:{ent.label_}", self.score)
+            if start >= end:
+                continue
+            if ent.label_ != "CRIMINAL_ACTIVITY" and not (doc[start].text[:1].isupper() or doc[start].text[:1].isdigit()):
+                continue  # names are capitalized; a lowercase "name" is a model error
+            add_candidate(doc, _span(doc, start, end, ent.label_), f"{self.source_name}:{ent.label_}", self.score)
         return doc
 
 

@@ -21,7 +21,7 @@ DEFAULT_PRIORITIES = {
     "crimeie_facilities": 85,
     "crimeie_activities": 80,
     "crimeie_spanish_names": 70,
-    "crimeie_places": 65,
+    "crimeie_places": 55,
     "crimeie_ner": 60,
     "crimeie_ner_candidates": 60,
     "crimeie_ontonotes_mapper": 10,

@@ -125,7 +125,7 @@ class RelationExtractor:
         data = {"labels": self.labels, "vocab": self.vocab, "thresholds": self.thresholds,
                 "coef": self.coef.tolist() if self.coef is not None else None,
                 "intercept": self.intercept.tolist() if self.intercept is not None else None}
-        (path / "weights.json").write_text(json.dumps(data), encoding="utf-8")
+        (path / "weights.json").write_text(json.dumps(data, default=float), encoding="utf-8")
 
     def from_disk(self, path, exclude=tuple()):
         file = Path(path) / "weights.json"

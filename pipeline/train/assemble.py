@@ -16,11 +16,14 @@ from pipeline.gold.corpus import read_records
 
 def assemble(ner_nlp=None, relation_weights: dict | None = None, base: str = BASE_MODEL):
     """The full pipeline: base model, rules, the trained NER (if any), merge, entities, relations."""
-    nlp = spacy.load(base)
+    # With a trained NER the base model's own NER is not needed: it only fed the OntoNotes mapper.
+    nlp = spacy.load(base, exclude=["ner"] if ner_nlp is not None else [])
     for name in RULE_COMPONENTS:
+        if name == "crimeie_ontonotes_mapper" and ner_nlp is not None:
+            continue  # the trained NER replaces the generic one, which misreads Spanish text
         nlp.add_pipe(name)
     if ner_nlp is not None:
-        nlp.add_pipe("ner", name="crimeie_ner", source=ner_nlp)
+        nlp.add_pipe("crimeie_ner", source=ner_nlp)
         nlp.add_pipe("crimeie_ner_candidates")
     for name in POST_MERGE:
         nlp.add_pipe(name)
@@ -66,12 +69,12 @@ def train(config_path: Path, output: Path | None = None, log=print) -> dict:
         "ner": ner_report, "relations": rel_report,
         "train_seconds": round(time.perf_counter() - started, 1), "ner_seconds": round(ner_seconds, 1),
     }
-    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=float), encoding="utf-8")
     if output.exists():
         import shutil
 
         shutil.rmtree(output)
     tmp.rename(output)
     manifest["size_mb"] = round(sum(f.stat().st_size for f in output.rglob("*") if f.is_file()) / 1e6, 1)
-    (output / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    (output / "manifest.json").write_text(json.dumps(manifest, indent=2, default=float), encoding="utf-8")
     return manifest
