@@ -90,9 +90,9 @@ def _read_text_file(path: Path, max_chars: int) -> Iterator[Article | Skipped]:
 
 def html_to_text(html: str) -> tuple[str, str]:
     """Visible text and title of an HTML page: scripts, styles and hidden parts dropped."""
-    from selectolax.parser import HTMLParser
+    from selectolax.lexbor import LexborHTMLParser
 
-    tree = HTMLParser(html)
+    tree = LexborHTMLParser(html)
     title_node = tree.css_first("title")
     title = title_node.text(strip=True) if title_node else ""
     for selector in ("script", "style", "noscript", "template", "head", "[hidden]", "[aria-hidden=true]"):

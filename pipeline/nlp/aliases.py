@@ -34,8 +34,9 @@ def _quoted(doc: Doc, i: int, limit: int = 8) -> tuple[int, int, int] | None:
 
 
 def _name_after(doc: Doc, i: int, max_len: int = 5) -> tuple[int, int] | None:
-    """A capitalized alias starting at i (`Niño Guerrero`, `Koki`, `El Mencho`)."""
-    if i >= len(doc) or not is_capitalized(doc[i]) or doc[i].is_sent_start:
+    """A capitalized alias starting at i (`Niño Guerrero`, `Koki`, `El Mencho`). The parser may
+    start a sentence after `a.k.a.`; the cue before it says otherwise, so that is ignored."""
+    if i >= len(doc) or not is_capitalized(doc[i]):
         return None
     j = i + 1
     while j < len(doc) and j - i < max_len:
@@ -84,8 +85,8 @@ class AliasFinder:
                 i += 1
                 continue
             after = i + len(cue)
-            if after < len(doc) and doc[after].text == ":":
-                after += 1
+            while after < len(doc) and doc[after].text in (":", "."):
+                after += 1  # `aka:`; `a.k.a.` tokenized as `a.k.a` + `.`
             alias = self._alias_at(doc, after, cue)
             if alias is None:
                 i += 1

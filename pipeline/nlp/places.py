@@ -130,10 +130,19 @@ class PlaceMatcher:
         self.name, self.score = name, score
         self.index = place_index()
 
+    @staticmethod
+    def _inside_longer_name(doc: Doc, start: int, end: int) -> bool:
+        """`Guerrero` in `Héctor Guerrero Flores` is part of a name, not the state (nested
+        names are not mentions, GUIDELINES §2)."""
+        left = start > 0 and doc[start - 1].text[:1].isupper() and doc[start - 1].is_alpha \
+            and not doc[start - 1].is_sent_start
+        right = end < len(doc) and doc[end].text[:1].isupper() and doc[end].is_alpha
+        return bool(left or right)
+
     def __call__(self, doc: Doc) -> Doc:
         for start, end, _surface, entry in self.index.ngrams.matches([t.text for t in doc]):
             span = doc[start:end]
-            if not span[0].text[:1].isupper():
+            if not span[0].text[:1].isupper() or self._inside_longer_name(doc, start, end):
                 continue
             add_candidate(doc, Span(doc, start, end, label="LOCATION"), f"{self.name}:{entry.source}", self.score)
         return doc

@@ -145,17 +145,18 @@ def new_canonical_id(label: str, name: str) -> str:
 
 
 def alias_kind(alias: str, canonical: str, label: str) -> str:
-    na, nc = normalize_name(alias), normalize_name(canonical)
-    if alias.replace(".", "").isupper() and len(alias) <= 10 and " " not in alias:
-        return "acronym"
-    if na == nc:
-        return "variant"
+    """acronym (`TdA`, `CICPC`), variant (case, accents, spelling), translation (another
+    form of a known group or agency: `Aragua Train`), else alias."""
     from rapidfuzz import fuzz
 
-    if fuzz.ratio(na, nc) >= settings()["fuzzy_threshold"]:
+    na, nc = normalize_name(alias), normalize_name(canonical)
+    compact = alias.replace(".", "").replace("-", "")
+    if " " not in alias and len(compact) <= 10 and sum(c.isupper() for c in compact) >= 2 and not compact.istitle():
+        return "acronym"
+    if na == nc or fuzz.ratio(na, nc) >= settings()["fuzzy_threshold"]:
         return "variant"
-    if known_variants().get((label, na)) and known_variants().get((label, na)) == known_variants().get((label, nc)) \
-            and not set(na.split()) & set(nc.split()) - {"de", "del", "the", "los", "la", "el"}:
+    known = known_variants()
+    if known.get((label, na)) and known.get((label, na)) == known.get((label, nc)):
         return "translation"
     return "alias"
 

@@ -70,6 +70,7 @@ class TableWriter:
 
     def staged_table(self, name: str) -> pa.Table:
         """The full table as it will be after commit: earlier parts (when appending) plus this run's."""
+        self._close_writers()  # a part file is readable only once its writer wrote the footer
         old = read_table(self.out_dir, name) if self.append else TABLES[name].empty_table()
         new_file = self.staging / name / "part.tmp"
         new = pq.read_table(new_file, schema=TABLES[name]) if new_file.exists() else TABLES[name].empty_table()

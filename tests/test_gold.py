@@ -1,0 +1,86 @@
+"""The gold corpus tooling (issue #3): authoring format, validator, corpus targets."""
+
+import pytest
+
+from pipeline.gold.authoring import AuthoringError, parse_ann, to_ann
+from pipeline.gold.corpus import SPLITS, corpus_stats, load_splits, read_records
+from pipeline.gold.validate import validate_record
+
+ANN = """id: t-1
+lang: en
+---
+[[Héctor Guerrero|P1]], alias “[[Niño Guerrero|P1]]”, led the [[Tren de Aragua|G1]] from [[Tocorón|F1]].
+---
+P1 PERSON Héctor Guerrero
+G1 CRIMINAL_GROUP Tren de Aragua
+F1 FACILITY Tocorón
+---
+P1 LEADER_OF G1
+P1 IMPRISONED_IN F1 hedged
+"""
+
+
+def test_authoring_format_computes_offsets():
+    record = parse_ann(ANN)
+    text = record["text"]
+    assert text.startswith("Héctor Guerrero, alias “Niño Guerrero”")
+    assert [text[s["start"]:s["end"]] for s in record["spans"]] == ["Héctor Guerrero", "Niño Guerrero", "Tren de Aragua", "Tocorón"]
+    assert record["relations"][1] == {"head": "P1", "label": "IMPRISONED_IN", "tail": "F1", "hedged": True}
+    assert validate_record(record) == []
+    assert parse_ann(to_ann(record)) == record
+
+
+@pytest.mark.parametrize("broken,message", [
+    (ANN.replace("[[Tocorón|F1]]", "[[Tocorón|F9]]"), "undeclared entity F9"),
+    (ANN.replace("P1 LEADER_OF G1", "P1 LEADER_OF"), "relation line must be"),
+    (ANN.replace("---\nP1 LEADER_OF G1", "P1 LEADER_OF G1"), "expected 4 parts"),
+])
+def test_authoring_errors_name_the_problem(broken, message):
+    with pytest.raises(AuthoringError, match=message):
+        parse_ann(broken)
+
+
+def _record(**changes):
+    record = parse_ann(ANN)
+    record.update(changes)
+    return record
+
+
+@pytest.mark.parametrize("mutate,expected", [
+    (lambda r: r["spans"].append({"start": 0, "end": 6, "label": "PERSON", "entity": "P1"}), "overlaps"),
+    (lambda r: r["spans"].__setitem__(1, {**r["spans"][1], "start": r["spans"][1]["start"] - 1}), "starts with '“'"),
+    (lambda r: r["spans"].__setitem__(1, {**r["spans"][1], "end": r["spans"][1]["end"] + 1}), "ends with '”'"),
+    (lambda r: r["spans"].__setitem__(0, {**r["spans"][0], "end": 400}), "outside the text"),
+    (lambda r: r["spans"].__setitem__(0, {**r["spans"][0], "label": "ORGANIZATION"}), "but its entity P1 is PERSON"),
+    (lambda r: r["relations"].append({"head": "G1", "label": "LEADER_OF", "tail": "P1", "hedged": False}), "do not allow"),
+    (lambda r: r["relations"].append({"head": "P1", "label": "BOSS_OF", "tail": "G1", "hedged": False}), "unknown label"),
+    (lambda r: r["entities"].append({"id": "A1", "label": "CRIMINAL_ACTIVITY", "name": "racketeering"}), "not a taxonomy key"),
+    (lambda r: r.__setitem__("lang", "pt"), "lang must be"),
+])
+def test_validator_rejects_what_the_guidelines_forbid(mutate, expected):
+    record = parse_ann(ANN)
+    mutate(record)
+    problems = validate_record(record)
+    assert problems and all(p.startswith("t-1: ") for p in problems)
+    assert any(expected in p for p in problems), problems
+
+
+def test_possessive_edge_is_rejected():
+    record = parse_ann(ANN.replace("the [[Tren de Aragua|G1]] from", "[[Tren de Aragua’s|G1]] from"))
+    assert any("possessive" in p for p in validate_record(record))
+
+
+def test_bundled_corpus_meets_the_issue_targets():
+    """Issue #3: >=60 articles, >=35,000 words, >=12 Spanish, every entity label >=150 spans,
+    every relation label >=30, test split >=15 with >=3 Spanish."""
+    from pathlib import Path
+
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    stats = corpus_stats({s: read_records([corpus / "gold" / f"{s}.jsonl"]) for s in SPLITS})
+    assert stats["documents"] >= 60 and stats["words"] >= 35_000 and stats["spanish"] >= 12
+    assert stats["criminal_groups"] >= 40
+    assert min(stats["spans"].values()) >= 150 and len(stats["spans"]) == 6
+    assert min(stats["relations"].values()) >= 30 and len(stats["relations"]) == 13
+    test = stats["splits"]["test"]
+    assert test["documents"] >= 15 and test["spanish"] >= 3
+    assert set(load_splits(corpus / "splits.json").values()) == {"dev", "test"}

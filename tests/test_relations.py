@@ -1,0 +1,54 @@
+"""Relation patterns and hedge detection (issues #5 and #6)."""
+
+import pytest
+
+from pipeline.nlp.hedges import hedge_cue
+
+
+def relations(nlp, text):
+    doc = nlp(text)
+    names = {e["index"]: e["name"] for e in doc._.crimeie_entities}
+    return {(names[r["head"]], r["label"], names[r["tail"]], r["hedged"]) for r in doc._.crimeie_relations}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Héctor Guerrero Flores, the leader of the Tren de Aragua, escaped.", ("Héctor Guerrero Flores", "LEADER_OF", "Tren de Aragua", False)),
+    ("Violence surged in Cúcuta, Colombia.", ("Cúcuta", "LOCATED_IN", "Colombia", False)),
+    ("Adolfo Macías was arrested by the Policía Nacional in January.", ("Adolfo Macías", "ARRESTED_BY", "Policía Nacional", False)),
+])
+def test_surface_patterns(default_nlp, text, expected):
+    assert expected in relations(default_nlp, text)
+
+
+@pytest.mark.parametrize("sentence,cue", [
+    ("The gang allegedly controls the port.", "allegedly"),
+    ("He is believed to lead the faction.", "is believed"),
+    ("El grupo presuntamente controla la minería ilegal.", "presuntamente"),
+    ("Al parecer, la banda opera en Lima.", "al parecer"),
+    ("According to sources, the cell operates in Arica.", "according to sources"),
+])
+def test_hedge_cues(sentence, cue):
+    assert hedge_cue(sentence) == cue
+
+
+@pytest.mark.parametrize("sentence", ["The gang controls the port.", "La banda opera en Lima.", "Police said the cell operates in Arica."])
+def test_plain_statements_are_not_hedged(sentence):
+    assert hedge_cue(sentence) is None
+
+
+def test_hedged_relation_in_context(rule_nlp):
+    rels = relations(rule_nlp, "Jorge Ruiz, the alleged leader of Los Lobos, was arrested.")
+    assert ("Jorge Ruiz", "LEADER_OF", "Los Lobos", True) in rels
+
+
+def test_default_pipeline_end_to_end(default_nlp):
+    """The shipped pipeline (rules + trained NER + relation scorer) on an unseen paragraph."""
+    doc = default_nlp("Prosecutors said Carlos Revete, alias “El Koki”, led the Cota 905 gang in Caracas "
+                      "and ran extortion and kidnapping rackets before he was killed in Las Tejerías.")
+    labels = {(e.text, e.label_) for e in doc.ents}
+    assert ("Carlos Revete", "PERSON") in labels and ("El Koki", "PERSON") in labels
+    assert ("Caracas", "LOCATION") in labels
+    assert {"extortion", "kidnapping"} <= {e._.crimeie_key for e in doc.ents if e.label_ == "CRIMINAL_ACTIVITY"}
+    person = next(e for e in doc._.crimeie_entities if e["name"] == "Carlos Revete")
+    assert "El Koki" in person["aliases"]
+    assert any(r["head"] == person["index"] for r in doc._.crimeie_relations)

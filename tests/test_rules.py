@@ -1,0 +1,131 @@
+"""The rule components (issue #5), as tables of sentences and the mentions they must yield."""
+
+import pytest
+
+
+def mentions(nlp, text):
+    doc = nlp(text)
+    return {(e.text, e.label_) for e in doc.ents}, doc
+
+
+@pytest.mark.parametrize("text,name,alias", [
+    ("Héctor Rusthenford Guerrero Flores, alias “Niño Guerrero”, escaped.", "Héctor Rusthenford Guerrero Flores", "Niño Guerrero"),
+    ('Police arrested Carlos Enrique Gómez (aka: "El Koki") in Caracas.', "Carlos Enrique Gómez", "El Koki"),
+    ("Jorge Luis Zambrano, also known as Rasquiña, was killed in Manta.", "Jorge Luis Zambrano", "Rasquiña"),
+    ("El fiscal acusó a Nemesio Oseguera Cervantes, alias el Mencho, de narcotráfico.", "Nemesio Oseguera Cervantes", "Mencho"),
+    ("Wilexis Alexander Acevedo, conocido como Wilexis, controla Petare.", "Wilexis Alexander Acevedo", "Wilexis"),
+    ("Ovidio Guzmán López, a.k.a. El Ratón, pleaded guilty.", "Ovidio Guzmán López", "El Ratón"),
+    ("Yohan José Romero, nicknamed 'Johan Petrica', runs mines.", "Yohan José Romero", "Johan Petrica"),
+])
+def test_alias_and_name_are_one_person(rule_nlp, text, name, alias):
+    found, doc = mentions(rule_nlp, text)
+    assert (name, "PERSON") in found and (alias, "PERSON") in found
+    entity = next(e for e in doc._.crimeie_entities if e["name"] == name)
+    assert alias in entity["aliases"]
+
+
+@pytest.mark.parametrize("text,span", [
+    ("Police say alias “Niño” Guerrero fled.", "Niño” Guerrero"),
+    ("Héctor “El Niño” Guerrero ran the prison.", "Héctor “El Niño” Guerrero"),
+])
+def test_nickname_inside_a_name_runs_first_letter_to_last(rule_nlp, text, span):
+    found, _ = mentions(rule_nlp, text)
+    assert (span, "PERSON") in found
+
+
+@pytest.mark.parametrize("text,full,acronym,label", [
+    ("Agents of the Cuerpo de Investigaciones Científicas, Penales y Criminalísticas (CICPC) made arrests. The CICPC said so.",
+     "Cuerpo de Investigaciones Científicas, Penales y Criminalísticas", "CICPC", "ORGANIZATION"),
+    ("The Servicio Bolivariano de Inteligencia Nacional – SEBIN detained him.", "Servicio Bolivariano de Inteligencia Nacional", "SEBIN", "ORGANIZATION"),
+    ("The Autodefensas Gaitanistas de Colombia (AGC) expanded; AGC fighters moved north.",
+     "Autodefensas Gaitanistas de Colombia", "AGC", "CRIMINAL_GROUP"),
+])
+def test_acronym_joins_its_full_name(rule_nlp, text, full, acronym, label):
+    found, doc = mentions(rule_nlp, text)
+    assert (full, label) in found and (acronym, label) in found
+    entity = next(e for e in doc._.crimeie_entities if e["name"] == full)
+    assert entity["aliases"] == [acronym] and len(entity["mentions"]) >= 2
+
+
+@pytest.mark.parametrize("text,span,label", [
+    ("The Tren de Aragua expanded into Chile.", "Tren de Aragua", "CRIMINAL_GROUP"),
+    ("Clashes between the Clan del Golfo and the ELN continued.", "Clan del Golfo", "CRIMINAL_GROUP"),
+    ("He was tied to the Cartel de los Soles, prosecutors said.", "Cartel de los Soles", "CRIMINAL_GROUP"),
+    ("The Sinaloa cartel moved fentanyl.", "Sinaloa cartel", "CRIMINAL_GROUP"),
+    ("Residents feared the San Juan de Unare gang.", "San Juan de Unare", "CRIMINAL_GROUP"),
+    ("Los Meleán extort shops in Maracaibo.", "Los Meleán", "CRIMINAL_GROUP"),
+    ("The Fundación Somos El Barrio JK denied the claims.", "Fundación Somos El Barrio JK", "ORGANIZATION"),
+])
+def test_spanish_multiword_names(rule_nlp, text, span, label):
+    found, _ = mentions(rule_nlp, text)
+    assert (span, label) in found
+
+
+@pytest.mark.parametrize("text,absent", [
+    ("The Economist reported on the gangs.", "The Economist"),
+    ("Los Angeles police arrested two MS13 members.", "Los Angeles"),
+])
+def test_titles_and_cities_are_not_gangs(rule_nlp, text, absent):
+    found, _ = mentions(rule_nlp, text)
+    assert (absent, "CRIMINAL_GROUP") not in found
+
+
+def test_los_angeles_stays_a_city(rule_nlp):
+    found, doc = mentions(rule_nlp, "MS13 was born in Los Angeles in the 1980s.")
+    assert ("Los Angeles", "LOCATION") in found
+    assert next(e for e in doc.ents if e.text == "Los Angeles")._.crimeie_key.startswith("US|geonames:")
+
+
+def test_guerrero_the_state_and_guerrero_the_surname(default_nlp):
+    doc = default_nlp("Héctor Guerrero Flores fled. Guerrero was last seen in Chile. Violence rose in the state of Guerrero, Mexico.")
+    labels = [(e.text, e.label_, e.start_char) for e in doc.ents if e.text == "Guerrero"]
+    assert [l for _, l, _ in labels] == ["PERSON", "LOCATION"]
+    state = next(e for e in doc.ents if e.text == "Guerrero" and e.label_ == "LOCATION")
+    assert state._.crimeie_key == "MX-GRO"
+
+
+@pytest.mark.parametrize("text,span", [
+    ("He ran the gang from Tocorón prison.", "Tocorón"),
+    ("Fue trasladado a la cárcel de Tocuyito.", "Tocuyito"),
+    ("Inmates rioted in the Centro Penitenciario de Aragua.", "Centro Penitenciario de Aragua"),
+    ("Los Choneros controlled the Penitenciaría del Litoral.", "Penitenciaría del Litoral"),
+])
+def test_facilities(rule_nlp, text, span):
+    found, _ = mentions(rule_nlp, text)
+    assert (span, "FACILITY") in found
+
+
+@pytest.mark.parametrize("text,span,key", [
+    ("The gang profits from extortion.", "extortion", "extortion"),
+    ("They were extorting car dealerships.", "extorting", "extortion"),
+    ("La banda se dedica a la extorsión y al sicariato.", "sicariato", "homicide"),
+    ("El microtráfico creció en Lima.", "microtráfico", "drug_dealing"),
+    ("The network was smuggling migrants across the Darién.", "smuggling", "migrant_smuggling"),
+    ("Illegal mining funds the ELN.", "Illegal mining", "illegal_mining"),
+    ("It is accused of drug trafficking and money laundering.", "money laundering", "money_laundering"),
+])
+def test_activities_map_to_taxonomy_keys(rule_nlp, text, span, key):
+    doc = rule_nlp(text)
+    ent = next(e for e in doc.ents if e.text == span)
+    assert ent.label_ == "CRIMINAL_ACTIVITY" and ent._.crimeie_key == key
+
+
+def test_every_mention_keeps_its_provenance(rule_nlp):
+    doc = rule_nlp("Adolfo Macías, alias Fito, leads Los Choneros from La Roca prison in Guayaquil.")
+    assert all(e.id_ and ":" in e.id_ for e in doc.ents)
+    assert {e.id_.split(":")[0] for e in doc.ents} >= {"crimeie_aliases", "crimeie_gazetteer"}
+
+
+def test_merge_priorities_come_from_config():
+    import spacy
+
+    from pipeline.nlp.extensions import add_candidate
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("crimeie_merge", config={"priorities": {"low": 1, "high": 2}})
+    doc = nlp.make_doc("Tocorón prison")
+    from spacy.tokens import Span
+
+    add_candidate(doc, Span(doc, 0, 1, label="PERSON"), "high:x", 0.1)
+    add_candidate(doc, Span(doc, 0, 1, label="FACILITY"), "low:y", 0.9)
+    assert [(e.text, e.label_) for e in nlp.get_pipe("crimeie_merge")(doc).ents] == [("Tocorón", "PERSON")]
