@@ -129,3 +129,26 @@ def test_merge_priorities_come_from_config():
     add_candidate(doc, Span(doc, 0, 1, label="PERSON"), "high:x", 0.1)
     add_candidate(doc, Span(doc, 0, 1, label="FACILITY"), "low:y", 0.9)
     assert [(e.text, e.label_) for e in nlp.get_pipe("crimeie_merge")(doc).ents] == [("Tocorón", "PERSON")]
+
+
+@pytest.mark.parametrize("text,word,key", [
+    ("The gang killed three bus drivers in Lima.", "killed", "homicide"),
+    ("Los Pulpos ran extortion rackets in Trujillo.", "extortion", "extortion"),
+])
+def test_activity_mentions_from_the_model_get_taxonomy_keys(default_nlp, text, word, key):
+    doc = default_nlp(text)
+    activities = {e.text: e._.crimeie_key for e in doc.ents if e.label_ == "CRIMINAL_ACTIVITY"}
+    assert activities.get(word) == key
+    assert all(k for k in activities.values())
+
+
+def test_activity_keys_drop_mentions_outside_the_taxonomy():
+    import spacy
+    from spacy.tokens import Span
+
+    nlp = spacy.blank("en")
+    keys = nlp.add_pipe("crimeie_activity_keys")
+    doc = nlp.make_doc("They committed terrorism and murders .")
+    doc.ents = [Span(doc, 2, 3, label="CRIMINAL_ACTIVITY"), Span(doc, 4, 5, label="CRIMINAL_ACTIVITY")]
+    doc = keys(doc)
+    assert [(e.text, e._.crimeie_key) for e in doc.ents] == [("murders", "homicide")]

@@ -36,7 +36,7 @@ class ActivityMatcher:
     def __init__(self, name: str, lexicon: str, objects: str, score: float):
         self.name, self.score = name, score
         self.index, self.single = build_lexicon(lexicon)
-        data = load_json(objects, ["verbs", "objects"])
+        data = load_json(objects, ["verbs", "objects", "stem_hints"])
         self.verbs = {fold(v) for v in data["verbs"]}
         self.objects = {fold(k): v for k, v in data["objects"].items()}
 
@@ -77,3 +77,54 @@ class ActivityMatcher:
                   default_config={"lexicon": "activities.jsonl", "objects": "activity_objects.json", "score": 0.85})
 def make_activities(nlp: Language, name: str, *, lexicon: str, objects: str, score: float):
     return ActivityMatcher(name, lexicon, objects, score)
+
+
+class ActivityKeys:
+    """After the merge: every CRIMINAL_ACTIVITY mention gets its taxonomy key (GUIDELINES §3).
+
+    Mentions from the lexicon already carry one; a mention the trained NER found is keyed by
+    the lexicon (whole phrase, then lemmas), then by stem hints (`kill` → homicide); a
+    mention no key fits is not an activity of the taxonomy and is dropped.
+    """
+
+    def __init__(self, name: str, lexicon: str, objects: str):
+        self.name = name
+        self.index, self.single = build_lexicon(lexicon)
+        hints = load_json(objects, ["stem_hints"])["stem_hints"]
+        self.hints = [(fold(k), v) for k, v in hints.items() if not k.startswith("_")]
+        # Multiword stems first, so `human smuggl` wins over `smuggl`.
+        self.hints.sort(key=lambda kv: -len(kv[0].split()))
+
+    def key_for(self, span: Span) -> str | None:
+        matches = self.index.matches([t.text for t in span])
+        if matches and matches[0][1] - matches[0][0] == len(span):
+            return matches[0][3].key
+        for token in span:
+            for form in (fold(token.lemma_), fold(token.text)):
+                if form in self.single:
+                    return self.single[form]
+        text = fold(span.text)
+        for stem, key in self.hints:
+            if stem in text:
+                return key
+        return None
+
+    def __call__(self, doc: Doc) -> Doc:
+        kept, changed = [], False
+        for ent in doc.ents:
+            if ent.label_ == LABEL and not ent._.crimeie_key:
+                key = self.key_for(ent)
+                if key is None:
+                    changed = True
+                    continue
+                ent._.crimeie_key = key
+            kept.append(ent)
+        if changed:
+            doc.ents = kept
+        return doc
+
+
+@Language.factory("crimeie_activity_keys", requires=["doc.ents"], assigns=["doc.ents"],
+                  default_config={"lexicon": "activities.jsonl", "objects": "activity_objects.json"})
+def make_activity_keys(nlp: Language, name: str, *, lexicon: str, objects: str):
+    return ActivityKeys(name, lexicon, objects)

@@ -23,7 +23,7 @@ DEFAULT_MODEL_DIR = PROJECT_ROOT / "models" / "crimeie-default"
 #: crimeie_merge picks the mentions; later components read doc.ents.
 RULE_COMPONENTS = ["crimeie_ontonotes_mapper", "crimeie_gazetteer", "crimeie_places", "crimeie_facilities",
                    "crimeie_activities", "crimeie_spanish_names", "crimeie_acronyms", "crimeie_aliases"]
-POST_MERGE = ["crimeie_merge", "crimeie_place_keys", "crimeie_entities", "crimeie_relations"]
+POST_MERGE = ["crimeie_merge", "crimeie_activity_keys", "crimeie_place_keys", "crimeie_entities", "crimeie_relations"]
 
 
 def build_rule_pipeline(base: str = BASE_MODEL, exclude_rules: tuple[str, ...] = ()) -> Language:
