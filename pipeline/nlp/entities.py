@@ -19,25 +19,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.textnorm import normalize_name
+from pipeline.unionfind import UnionFind
 
 _TYPE_WORDS = {"cartel", "cartél", "cartels", "the", "de", "del", "los", "las", "la", "el", "y", "and", "of"}
 _WORD = re.compile(r"\w+")
-
-
-class _UnionFind:
-    def __init__(self, n: int):
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
 
 
 def name_key(text: str) -> str:
@@ -48,7 +33,7 @@ def name_key(text: str) -> str:
 
 def group_mentions(mentions: list[dict], links: list[list]) -> list[list[int]]:
     """Clusters of mention indices. A mention is {start, end, label, text, key}."""
-    uf = _UnionFind(len(mentions))
+    uf = UnionFind(len(mentions))
     by_label_text: dict[tuple, int] = {}
     by_key: dict[tuple, int] = {}
     for i, m in enumerate(mentions):

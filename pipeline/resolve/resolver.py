@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from pipeline.nlp.lexicon import load_json, load_jsonl
 from pipeline.textnorm import normalize_name
+from pipeline.unionfind import UnionFind
 
 
 @lru_cache(maxsize=1)
@@ -61,22 +62,6 @@ class DocEntity:
         return {n for n in (normalize_name(x) for x in [self.name, *self.aliases]) if n}
 
 
-class _UnionFind:
-    def __init__(self, n: int):
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def merge_keys(entity: DocEntity) -> set[str]:
     cfg = settings()
     generic = {normalize_name(g) for g in cfg["generic_names"]}
@@ -105,7 +90,7 @@ def resolve(entities: list[DocEntity]) -> list[list[int]]:
     from rapidfuzz import fuzz, process
 
     cfg = settings()
-    uf = _UnionFind(len(entities))
+    uf = UnionFind(len(entities))
     owner: dict[tuple[str, str], int] = {}
     for i, entity in enumerate(entities):
         for key in merge_keys(entity):
