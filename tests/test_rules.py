@@ -152,3 +152,10 @@ def test_activity_keys_drop_mentions_outside_the_taxonomy():
     doc.ents = [Span(doc, 2, 3, label="CRIMINAL_ACTIVITY"), Span(doc, 4, 5, label="CRIMINAL_ACTIVITY")]
     doc = keys(doc)
     assert [(e.text, e._.crimeie_key) for e in doc.ents] == [("murders", "homicide")]
+
+
+@pytest.mark.parametrize("text,word", [("The attack happened in March in Lima.", "March"),
+                                       ("El ataque ocurrió en mayo en Lima.", "mayo")])
+def test_months_are_not_places(rule_nlp, text, word):
+    found, _ = mentions(rule_nlp, text)
+    assert (word, "LOCATION") not in found and ("Lima", "LOCATION") in found

@@ -37,7 +37,11 @@ _STOP = {"of", "police", "union", "progreso", "libertad", "esperanza", "victoria
          "cordoba", "cesar", "morelos", "hidalgo", "juarez", "zaragoza", "allende", "obregon", "madero",
          "carrillo puerto", "san", "santa", "la paz", "el alto", "america", "general", "president", "marina",
          "la", "el", "los", "las", "mar", "rio", "del", "de", "sur", "norte", "centro", "este", "oeste",
-         "porto", "matamoros", "rosario", "florida", "montes claros", "belen", "trinidad", "valle"}
+         "january", "february", "march", "april", "may", "june", "july", "august", "september",
+         "october", "november", "december", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
+         "agosto", "septiembre", "octubre", "noviembre", "diciembre", "monday", "tuesday", "wednesday",
+         "thursday", "friday", "saturday", "sunday", "lunes", "martes", "miercoles", "jueves", "viernes",
+         "sabado", "domingo", "porto", "matamoros", "rosario", "florida", "montes claros", "belen", "trinidad", "valle"}
 #: Ambiguous names still kept as places when written exactly like this (they are also surnames).
 _KEEP_AMBIGUOUS = {"Guerrero", "Bolívar", "Sucre", "Miranda", "Trujillo", "Lara", "Santander", "Nariño",
                    "Córdoba", "Morelos", "Hidalgo", "Zaragoza", "Matamoros", "Rosario", "Florida",
