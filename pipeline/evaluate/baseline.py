@@ -41,13 +41,9 @@ def cooccurrence_relations(record: dict, table: dict[tuple[str, str], str]) -> l
 
 
 def baseline_pipeline() -> Language:
-    from pipeline.nlp.build import BASE_MODEL
-    import spacy
+    from pipeline.nlp.build import build_rule_pipeline
 
-    nlp = spacy.load(BASE_MODEL)
-    for name in ("crimeie_ontonotes_mapper", "crimeie_merge", "crimeie_entities"):
-        nlp.add_pipe(name)
-    return nlp
+    return build_rule_pipeline(components=["crimeie_ontonotes_mapper", "crimeie_merge", "crimeie_entities"])
 
 
 def baseline_records(gold_docs: list[dict], train_docs: list[dict]) -> list[dict]:

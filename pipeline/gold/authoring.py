@@ -82,7 +82,7 @@ def parse_ann(source: str, path: str = "<string>") -> dict:
             raise AuthoringError(path, None, f"header has no {key!r}")
 
     raw = "\n".join(body.lines)
-    leading = len(raw) - len(raw.lstrip())
+    first_text_line = body.first_line + raw[:len(raw) - len(raw.lstrip())].count("\n")
     raw = raw.strip()
     text_parts: list[str] = []
     spans: list[dict] = []
@@ -94,7 +94,7 @@ def parse_ann(source: str, path: str = "<string>") -> dict:
         length += len(before)
         surface, entity = match.group(1), match.group(2)
         spans.append({"start": length, "end": length + len(surface), "entity": entity,
-                      "_line": body.first_line + raw[:match.start()].count("\n") + _count_lines(body, leading)})
+                      "_line": first_text_line + raw[:match.start()].count("\n")})
         text_parts.append(surface)
         length += len(surface)
         cursor = match.end()
@@ -148,11 +148,6 @@ def parse_ann(source: str, path: str = "<string>") -> dict:
         "spans": [{"start": s["start"], "end": s["end"], "label": s["label"], "entity": s["entity"]} for s in spans],
         "relations": relations,
     }
-
-
-def _count_lines(body: _Section, leading: int) -> int:
-    raw = "\n".join(body.lines)
-    return raw[:leading].count("\n")
 
 
 def read_ann(path: str | Path) -> dict:

@@ -7,6 +7,8 @@ Matching is on folded surface text (phrases, longest first), then on lemmas for 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -18,7 +20,9 @@ from pipeline.schema import load_schema
 LABEL = "CRIMINAL_ACTIVITY"
 
 
+@lru_cache(maxsize=None)
 def build_lexicon(filename: str) -> tuple[NgramIndex, dict[str, str]]:
+    """(phrase index, single word → key); cached, and read-only for its users."""
     keys = set(load_schema().activity_keys)
     index, single = NgramIndex(), {}
     for record in load_jsonl(filename, ["key", "lang", "terms"]):

@@ -15,9 +15,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import add_candidate, add_link
-from pipeline.nlp.lexicon import load_json
+from pipeline.nlp.lexicon import fold, load_json
 from pipeline.nlp.names import CONNECTORS, SENTENCE_WORDS, is_capitalized, title_words
-from pipeline.nlp.lexicon import fold
 
 OPEN_QUOTES = {"“", "\"", "'", "‘", "«", "„"}
 CLOSE_QUOTES = {"”", "\"", "'", "’", "»", "“"}

@@ -26,12 +26,11 @@ RULE_COMPONENTS = ["crimeie_ontonotes_mapper", "crimeie_gazetteer", "crimeie_pla
 POST_MERGE = ["crimeie_merge", "crimeie_activity_keys", "crimeie_place_keys", "crimeie_entities", "crimeie_relations"]
 
 
-def build_rule_pipeline(base: str = BASE_MODEL, exclude_rules: tuple[str, ...] = ()) -> Language:
-    """en_core_web_sm plus the domain rule components, no trained crimeie components."""
+def build_rule_pipeline(base: str = BASE_MODEL, components: list[str] | None = None) -> Language:
+    """en_core_web_sm plus crimeie components (default: all rule components, no trained ones)."""
     nlp = spacy.load(base)
-    for name in RULE_COMPONENTS + POST_MERGE:
-        if name not in exclude_rules:
-            nlp.add_pipe(name)
+    for name in RULE_COMPONENTS + POST_MERGE if components is None else components:
+        nlp.add_pipe(name)
     return nlp
 
 

@@ -26,11 +26,11 @@ def build_index(sources: dict[str, str]) -> NgramIndex:
     index = NgramIndex()
     for filename, label in sources.items():
         try:
-            load_jsonl(filename, ["name"], _OPTIONAL_FIELDS)
+            records = load_jsonl(filename, ["name"], _OPTIONAL_FIELDS)
         except FileNotFoundError:
             warnings.warn(f"gazetteer file pipeline/resources/{filename} is missing: no {label} patterns from it", stacklevel=2)
             continue
-        for record in load_jsonl(filename, ["name"], _OPTIONAL_FIELDS):
+        for record in records:
             for form in [record["name"], *record.get("variants", [])]:
                 tokens = phrase_tokens(form)
                 exact = len(tokens) == 1 or form.isupper()

@@ -48,7 +48,7 @@ def capitalized_runs(doc: Doc, start: int = 0, end: int | None = None, max_len: 
                 j += 1
             elif (doc[j].text in CONNECTORS and j + 1 < end and (is_capitalized(doc[j + 1]) or doc[j + 1].like_num)
                   and not doc[j + 1].is_sent_start):
-                j += 2 if not doc[j + 1].like_num else 2
+                j += 2
             elif (doc[j].text in CONNECTORS and j + 2 < end and doc[j + 1].text in CONNECTORS
                   and is_capitalized(doc[j + 2])):
                 j += 3  # `Cartel de los Soles`

@@ -60,9 +60,6 @@ class SpanishNames:
                 continue
             if end - start == 1 and not extra and label != "CRIMINAL_GROUP":
                 continue
-            if end - start == 1 and not extra and label == "CRIMINAL_GROUP":
-                # one capitalized word followed by `gang`/`megabanda`: a gang named after a place or person
-                pass
             if self.places is not None and self.places.lookup(" ".join(words)) and not extra \
                     and fold(words[0]) in ("los", "las", "san", "santa"):
                 continue  # `Los Angeles`, `Las Vegas`: a city, not a gang
