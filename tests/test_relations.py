@@ -52,3 +52,8 @@ def test_default_pipeline_end_to_end(default_nlp):
     person = next(e for e in doc._.crimeie_entities if e["name"] == "Carlos Revete")
     assert "El Koki" in person["aliases"]
     assert any(r["head"] == person["index"] for r in doc._.crimeie_relations)
+
+
+def test_by_an_organization_without_an_arrest_is_not_an_arrest(default_nlp):
+    rels = relations(default_nlp, "Dairo Antonio Úsuga was sentenced by the Eastern District of New York.")
+    assert not any(label == "ARRESTED_BY" for _, label, _, _ in rels)

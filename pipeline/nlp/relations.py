@@ -46,8 +46,8 @@ def rule_relations(doc: Doc, head: Span, tail: Span) -> list[tuple[str, float, s
         if any(w in leader for w in words) and any(w in ("of", "de", "del") for w in words[-3:]):
             out.append(("LEADER_OF", 0.9, "person_leader_of_group"))
     if between is not None and hl in ("PERSON", "CRIMINAL_GROUP") and tl == "ORGANIZATION" and len(words) <= 8:
-        if any(w in _ARREST_WORDS for w in words) and words[-1] in ("by", "por", "the", "la", "el") or \
-                (len(words) >= 2 and words[-2] in ("by", "por")):
+        agent_follows = words[-1] in ("by", "por", "the", "la", "el") or (len(words) >= 2 and words[-2] in ("by", "por"))
+        if any(w in _ARREST_WORDS for w in words) and agent_follows:
             out.append(("ARRESTED_BY", 0.9, "arrested_by"))
     return out
 
