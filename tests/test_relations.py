@@ -57,3 +57,33 @@ def test_default_pipeline_end_to_end(default_nlp):
 def test_by_an_organization_without_an_arrest_is_not_an_arrest(default_nlp):
     rels = relations(default_nlp, "Dairo Antonio Úsuga was sentenced by the Eastern District of New York.")
     assert not any(label == "ARRESTED_BY" for _, label, _, _ in rels)
+
+
+def test_the_gang_refers_to_the_group_named_earlier_in_the_paragraph(default_nlp):
+    """GUIDELINES §4: "the gang" two sentences later still means the group the paragraph is about,
+    so the pair (group, place in that later sentence) becomes a candidate with an anaphor feature."""
+    from pipeline.nlp.relation_features import DocContext, entity_pair_candidates, entity_pair_features
+
+    doc = default_nlp("Los Choneros grew out of a prison in Manabí. Its founder was killed in 2011. "
+                      "Prosecutors say the gang now moves cocaine through Guayaquil and Esmeraldas.")
+    ctx = DocContext(doc)
+    names = {e["index"]: e["name"] for e in doc._.crimeie_entities}
+    group = next(k for k, n in names.items() if n == "Los Choneros")
+    assert ctx.anaphor_group.get(2) == group
+    pairs = {(names[h], names[t]): near for h, t, near in entity_pair_candidates(ctx, max_sentences=1)}
+    assert ("Los Choneros", "Esmeraldas") in pairs  # two sentences apart, tied by "the gang"
+    place = next(k for k, n in names.items() if n == "Esmeraldas")
+    feats, _ = entity_pair_features(ctx, group, place, pairs[("Los Choneros", "Esmeraldas")])
+    assert "anaphor|CRIMINAL_GROUP>LOCATION" in feats
+
+
+def test_gazetteer_geography_is_a_feature_not_a_relation(default_nlp):
+    """A city and its country get `geo=inside_country`; places in two countries `geo=other_country`."""
+    from pipeline.nlp.relation_features import DocContext, entity_pair_features
+
+    doc = default_nlp("The cell moved from Cúcuta to Caracas, and later to Colombia's Pacific coast.")
+    ctx = DocContext(doc)
+    index = {e["name"]: e["index"] for e in doc._.crimeie_entities}
+    inside, _ = entity_pair_features(ctx, index["Cúcuta"], index["Colombia"], 0)
+    abroad, _ = entity_pair_features(ctx, index["Cúcuta"], index["Caracas"], 0)
+    assert "geo=inside_country" in inside and "geo=other_country" in abroad

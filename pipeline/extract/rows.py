@@ -11,6 +11,7 @@ from pipeline.ingest import Article
 
 def doc_rows(doc: Doc, article: Article, version: str) -> dict[str, list[dict]]:
     doc_id = article.doc_id
+    text = doc.text  # Doc.text joins every token on each access: read it once
     sentence_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
 
     def sentence_of(char: int) -> int:
@@ -41,12 +42,12 @@ def doc_rows(doc: Doc, article: Article, version: str) -> dict[str, list[dict]]:
             "head": entity_ids[rel["head"]], "label": rel["label"], "tail": entity_ids[rel["tail"]],
             "head_name": names[rel["head"]], "tail_name": names[rel["tail"]],
             "hedged": bool(rel["hedged"]), "confidence": float(rel["confidence"]),
-            "evidence": doc.text[start:end].strip(), "evidence_start": start, "evidence_end": end,
+            "evidence": text[start:end].strip(), "evidence_start": start, "evidence_end": end,
             "component": rel["component"],
         })
     document = {
         "doc_id": doc_id, "source": article.source, "title": article.title, "date": article.date,
-        "lang": article.lang, "n_chars": len(doc.text), "n_words": sum(not t.is_punct and not t.is_space for t in doc),
-        "text_sha256": article.sha256, "pipeline_version": version, "text": doc.text,
+        "lang": article.lang, "n_chars": len(text), "n_words": sum(not t.is_punct and not t.is_space for t in doc),
+        "text_sha256": article.sha256, "pipeline_version": version, "text": text,
     }
     return {"documents": [document], "mentions": mentions, "entities": entity_rows, "relations": relation_rows}

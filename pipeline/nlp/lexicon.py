@@ -19,8 +19,10 @@ from pipeline.textnorm import strip_accents
 _QUOTE_MAP = {ord(q): "'" for q in "’‘`´"} | {ord(q): '"' for q in "“”«»„"}
 
 
+@lru_cache(maxsize=1 << 18)
 def fold(text: str) -> str:
-    """Lowercase, accent-free, straight-quote form used for every lookup."""
+    """Lowercase, accent-free, straight-quote form used for every lookup (memoized: the same
+    words and cue lists are folded over and over)."""
     return strip_accents(text.translate(_QUOTE_MAP)).lower()
 
 

@@ -37,7 +37,15 @@ def _lca(a: Span, b: Span):
     return None
 
 
-def pair_features(doc: Doc, head: Span, tail: Span, sent_index: dict[int, int]) -> dict[str, float]:
+def _trigger_labels(word: str, _cache: dict[str, tuple[str, ...]] = {}) -> tuple[str, ...]:
+    labels = _cache.get(word)
+    if labels is None:
+        labels = _cache[word] = tuple(label for label, cue in triggers().items() if word in cue)
+    return labels
+
+
+def pair_features(ctx: "DocContext", head: Span, tail: Span) -> dict[str, float]:
+    """Sparse features of one (head mention, tail mention) pair; `ctx` holds the doc's folded words."""
     feats: dict[str, float] = {"bias": 1.0}
     types = f"{head.label_}>{tail.label_}"
     feats[f"types={types}"] = 1.0
@@ -47,44 +55,41 @@ def pair_features(doc: Doc, head: Span, tail: Span, sent_index: dict[int, int]) 
     feats[f"types_order={types}|{order}"] = 1.0
     gap = max(second.start - first.end, 0)
     feats[f"dist={_bucket(gap)}"] = 1.0
-    same = sent_index[head.start] == sent_index[tail.start]
+    same = ctx.sent_index[head.start] == ctx.sent_index[tail.start]
     feats["same_sentence" if same else "cross_sentence"] = 1.0
-    between = doc[first.end:second.start]
-    trig = triggers()
-    words = [fold(t.lemma_ or t.text) for t in between if not t.is_punct][:25]
+    lemma = ctx.lemma
+    words = [lemma[i] for i in range(first.end, second.start) if not ctx.punct[i]][:25]
     for w in words[:12]:
         feats[f"btw={w}"] = 1.0
-        for label, cue in trig.items():
-            if w in cue:
-                feats[f"trig_btw={label}"] = 1.0
-                feats[f"trig_btw={label}|{types}"] = 1.0
+        for label in _trigger_labels(w):
+            feats[f"trig_btw={label}"] = 1.0
+            feats[f"trig_btw={label}|{types}"] = 1.0
     if gap <= 3:
         feats[f"short_btw={'_'.join(words) or 'none'}"] = 1.0
-    window = [fold(t.lemma_ or t.text) for t in doc[max(first.start - 4, 0):first.start]]
-    for w in window:
+    for i in range(max(first.start - 4, 0), first.start):
+        w = lemma[i]
         feats[f"before={w}"] = 1.0
-        for label, cue in trig.items():
-            if w in cue:
-                feats[f"trig_before={label}|{types}"] = 1.0
-    after = [fold(t.lemma_ or t.text) for t in doc[second.end:second.end + 3]]
-    for w in after:
-        feats[f"after={w}"] = 1.0
-    if any(t.text == "," for t in between) and gap <= 6:
+        for label in _trigger_labels(w):
+            feats[f"trig_before={label}|{types}"] = 1.0
+    for i in range(second.end, min(second.end + 3, len(lemma))):
+        feats[f"after={lemma[i]}"] = 1.0
+    between_text = ctx.text[first.end:second.start]
+    if "," in between_text and gap <= 6:
         feats["comma_apposition"] = 1.0
-    if any(t.text in ("(", ")") for t in between):
+    if "(" in between_text or ")" in between_text:
         feats["parenthesis"] = 1.0
     if same:
         lca = _lca(head, tail)
         if lca is not None:
-            feats[f"lca={fold(lca.lemma_)}"] = 1.0
-            feats[f"lca_types={fold(lca.lemma_)}|{types}"] = 1.0
-            for label, cue in trig.items():
-                if fold(lca.lemma_) in cue:
-                    feats[f"trig_lca={label}|{types}"] = 1.0
+            top = lemma[lca.i]
+            feats[f"lca={top}"] = 1.0
+            feats[f"lca_types={top}|{types}"] = 1.0
+            for label in _trigger_labels(top):
+                feats[f"trig_lca={label}|{types}"] = 1.0
         feats[f"hdep={head.root.dep_}"] = 1.0
         feats[f"tdep={tail.root.dep_}"] = 1.0
         feats[f"deps={head.root.dep_}>{tail.root.dep_}"] = 1.0
-    n_between_ents = sum(1 for e in doc.ents if first.end <= e.start and e.end <= second.start)
+    n_between_ents = sum(1 for s, e in ctx.ent_bounds if first.end <= s and e <= second.start)
     feats[f"ents_between={min(n_between_ents, 3)}"] = 1.0
     return feats
 
@@ -110,3 +115,164 @@ def candidate_pairs(doc: Doc, window: int = 1):
                 allowed_cache[key] = bool(schema.allowed_relations(*key))
             if allowed_cache[key]:
                 yield h, t, sent_index
+
+
+# -- document level: one candidate per entity pair --------------------------------------------
+
+_ANAPHORS = ("the gang", "the group", "the organization", "the organisation", "the cartel", "the criminal group",
+             "the network", "the faction", "the band", "the criminal organization", "the megabanda", "the militia",
+             "la banda", "el grupo", "la organización", "la organizacion", "el cartel", "el cártel",
+             "la estructura", "la megabanda", "la red", "la facción", "la faccion", "el grupo criminal")
+
+
+class DocContext:
+    """Per-document facts the entity-pair features need, computed once per doc."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.sents = list(doc.sents)
+        self.sent_index: dict[int, int] = {}
+        for n, s in enumerate(self.sents):
+            for t in s:
+                self.sent_index[t.i] = n
+        # Folded words, computed once: features look at the same tokens many times.
+        self.lemma = [fold(t.lemma_ or t.text) for t in doc]
+        self.text = [t.text for t in doc]
+        self.folded = [fold(t.text) for t in doc]
+        self.punct = [t.is_punct for t in doc]
+        self.ent_bounds = [(e.start, e.end) for e in doc.ents]
+        text = doc.text
+        # Paragraph number of each sentence: articles separate paragraphs with blank lines.
+        self.para_of_sent = [text.count("\n\n", 0, s.start_char) for s in self.sents]
+        self.mentions: dict[int, list[Span]] = {}
+        for e in doc.ents:
+            if e._.crimeie_entity is not None:
+                self.mentions.setdefault(e._.crimeie_entity, []).append(e)
+        self.label_of = {k: v[0].label_ for k, v in self.mentions.items()}
+        # Salience: rank of each entity among entities of its label by number of mentions, then first position.
+        by_label: dict[str, list[int]] = {}
+        for k, label in self.label_of.items():
+            by_label.setdefault(label, []).append(k)
+        self.rank: dict[int, int] = {}
+        self.n_of_label = {label: len(ks) for label, ks in by_label.items()}
+        for label, ks in by_label.items():
+            ks.sort(key=lambda k: (-len(self.mentions[k]), self.mentions[k][0].start))
+            for r, k in enumerate(ks):
+                self.rank[k] = r + 1
+        # Generic group references ("the gang") and the group they most plausibly mean: the last
+        # group named in the same paragraph, else the document's most mentioned group.
+        folded = [fold(s.text) for s in self.sents]
+        self.anaphor_group: dict[int, int] = {}
+        group_mentions = sorted((m for k, ms in self.mentions.items() if self.label_of[k] == "CRIMINAL_GROUP"
+                                 for m in ms), key=lambda m: m.start)
+        top_group = next((k for k, r in self.rank.items() if r == 1 and self.label_of[k] == "CRIMINAL_GROUP"), None)
+        for n, f in enumerate(folded):
+            if not any(a in f for a in _ANAPHORS):
+                continue
+            start = self.sents[n].start
+            previous = [m for m in group_mentions if m.start < start
+                        and self.para_of_sent[self.sent_index[m.start]] == self.para_of_sent[n]]
+            target = previous[-1]._.crimeie_entity if previous else top_group
+            if target is not None:
+                self.anaphor_group[n] = target
+        # Place codes (ISO 3166 or `CC|geonames:id`), from the place-key step or, for gold
+        # mentions in training, looked up the same way.
+        self.place_key: dict[int, str] = {}
+        for k, ms in self.mentions.items():
+            if self.label_of[k] == "LOCATION":
+                key = next((m._.crimeie_key for m in ms if m._.crimeie_key), None)
+                if key is None:
+                    from pipeline.nlp.places import place_index
+
+                    place = place_index().best(ms[0].text)
+                    key = place.key if place is not None else None
+                if key and not key.startswith("region:"):
+                    self.place_key[k] = key
+        self.sent_triggers = [{label for i in range(s.start, s.end) for label in _trigger_labels(self.lemma[i])}
+                              for s in self.sents]
+
+
+def _country(key: str) -> str:
+    return key.split("|")[0].split("-")[0]
+
+
+def _count_bucket(n: int) -> str:
+    return "1" if n <= 1 else "2" if n == 2 else "3-5" if n <= 5 else "6+"
+
+
+def entity_pair_candidates(ctx: DocContext, max_sentences: int):
+    """Ordered entity pairs (head, tail) whose labels some relation allows and whose mentions come
+    within `max_sentences` sentences of each other (or whose tail sits in a sentence that refers
+    to the head with a generic phrase such as "the gang")."""
+    schema = load_schema()
+    keys = list(ctx.mentions)
+    sent_sets = {k: {ctx.sent_index[m.start] for m in ctx.mentions[k]} for k in keys}
+    anaphor_sents: dict[int, set[int]] = {}
+    for n, k in ctx.anaphor_group.items():
+        anaphor_sents.setdefault(k, set()).add(n)
+    allowed = {(a, b): bool(schema.allowed_relations(a, b)) for a in schema.entity_labels for b in schema.entity_labels}
+    for h in keys:
+        for t in keys:
+            if h == t or not allowed[ctx.label_of[h], ctx.label_of[t]]:
+                continue
+            hs, ts = sent_sets[h], sent_sets[t]
+            near = min(abs(a - b) for a in hs for b in ts)
+            if near <= max_sentences or anaphor_sents.get(h, set()) & ts:
+                yield h, t, near
+
+
+def entity_pair_features(ctx: DocContext, h: int, t: int, near: int, pairs_per_entity: int = 3) -> tuple[dict, tuple]:
+    """Features of an entity pair and the (head mention, tail mention) pair that is its best evidence."""
+    hl, tl = ctx.label_of[h], ctx.label_of[t]
+    types = f"{hl}>{tl}"
+    feats: dict[str, float] = {"bias": 1.0, f"types={types}": 1.0}
+    feats[f"near={min(near, 4)}|{types}"] = 1.0
+    si = ctx.sent_index
+    pairs = sorted(((abs(si[a.start] - si[b.start]), abs(a.start - b.start), a, b)
+                    for a in ctx.mentions[h] for b in ctx.mentions[t]), key=lambda x: (x[0], x[1]))
+    same_sentence = sum(1 for p in pairs if p[0] == 0)
+    feats[f"n_same_sentence={_count_bucket(same_sentence) if same_sentence else 0}|{types}"] = 1.0
+    hp = {ctx.para_of_sent[si[m.start]] for m in ctx.mentions[h]}
+    tp = {ctx.para_of_sent[si[m.start]] for m in ctx.mentions[t]}
+    feats["same_paragraph" if hp & tp else "other_paragraph"] = 1.0
+    for p in pairs[:pairs_per_entity]:
+        if p[0] > 1:
+            break
+        for f in pair_features(ctx, p[2], p[3]):
+            feats["m:" + f] = 1.0
+    # Salience of each side within its label.
+    hr, tr = min(ctx.rank[h], 3), min(ctx.rank[t], 3)
+    feats[f"hrank={hr}|{types}"] = 1.0
+    feats[f"trank={tr}|{types}"] = 1.0
+    feats[f"ranks={hr},{tr}|{types}"] = 1.0
+    feats[f"hcount={_count_bucket(len(ctx.mentions[h]))}"] = 1.0
+    feats[f"tcount={_count_bucket(len(ctx.mentions[t]))}"] = 1.0
+    if ctx.n_of_label.get(hl, 0) == 1:
+        feats[f"only_{hl}|{types}"] = 1.0
+    # Generic references: tail in a sentence that says "the gang" meaning the head.
+    for m in ctx.mentions[t]:
+        n = si[m.start]
+        if ctx.anaphor_group.get(n) == h:
+            feats[f"anaphor|{types}"] = 1.0
+            for label in ctx.sent_triggers[n]:
+                feats[f"anaphor_trig={label}|{types}"] = 1.0
+    # Gazetteer geography: a city or state of the country named as the tail, or of another one.
+    hk, tk = ctx.place_key.get(h), ctx.place_key.get(t)
+    if hk and tk:
+        hc, tc = _country(hk), _country(tk)
+        if hc != tc:
+            feats["geo=other_country"] = 1.0
+        elif tk == tc and hk != tk:
+            feats["geo=inside_country"] = 1.0
+        elif "-" in tk and "|" in hk:
+            feats["geo=city_and_state_same_country"] = 1.0
+        else:
+            feats["geo=same_country"] = 1.0
+    # Trigger words in the sentences where both appear.
+    for p in pairs:
+        if p[0] != 0:
+            break
+        for label in ctx.sent_triggers[si[p[2].start]]:
+            feats[f"sent_trig={label}|{types}"] = 1.0
+    best = (pairs[0][2], pairs[0][3])
+    return feats, best

@@ -1,13 +1,15 @@
 """Document-level relations: rule patterns plus a trained pair scorer, aggregated per entity pair.
 
-1. Candidate mention pairs within a window of sentences whose labels some relation allows
-   (the argument types of resources/schema.json).
-2. Each pair is scored per relation label by a linear model over `relation_features` (trained
-   by `crimeie train`; weights in the component's directory as JSON), and by a few
-   high-precision surface patterns (`X, the leader of Y`; `arrested by Z`; `Cúcuta, Colombia`).
-3. Mention-pair decisions are aggregated into entity-pair relations: confidence is the best
-   pair's score; the evidence is that pair's sentence(s); `hedged` comes from the hedge
-   detector on the evidence. The guideline replacements apply (LEADER_OF over MEMBER_OF,
+1. Candidate entity pairs whose labels some relation allows (the argument types of
+   resources/schema.json) and whose mentions come within `max_sentences` sentences, or that a
+   generic reference ("the gang") ties together.
+2. Each entity pair is scored per relation label by a linear model over
+   `entity_pair_features` (trained by `crimeie train`; weights in the component's directory as
+   JSON): its closest mention pairs, how salient each side is, triggers in shared sentences.
+3. A few high-precision surface patterns (`X, the leader of Y`; `arrested by Z`;
+   `Cúcuta, Colombia`) fire on mention pairs within `window` sentences.
+4. Confidence is the best score; the evidence is the best mention pair's sentence(s); `hedged`
+   comes from the hedge detector on the evidence. The guideline replacements apply (LEADER_OF over MEMBER_OF,
    IMPRISONED_IN over BASED_IN over OPERATES_IN for the same pair).
 """
 
@@ -21,8 +23,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.hedges import hedge_cue
-from pipeline.nlp.lexicon import fold
-from pipeline.nlp.relation_features import candidate_pairs, pair_features, triggers
+from pipeline.nlp.relation_features import (DocContext, candidate_pairs, entity_pair_candidates,
+                                            entity_pair_features, triggers)
 from pipeline.schema import load_schema
 
 REPLACES = {"MEMBER_OF": "LEADER_OF", "OPERATES_IN": "BASED_IN", "BASED_IN": "IMPRISONED_IN"}
@@ -30,12 +32,12 @@ _ARREST_WORDS = {"arrested", "captured", "detained", "apprehended", "deported", 
                  "capturados", "detenido", "detenidos", "aprehendido", "arrestado", "capturada"}
 
 
-def rule_relations(doc: Doc, head: Span, tail: Span) -> list[tuple[str, float, str]]:
+def rule_relations(ctx: DocContext, head: Span, tail: Span) -> list[tuple[str, float, str]]:
     """High-precision surface patterns for one ordered mention pair: (label, score, rule)."""
     out = []
     hl, tl = head.label_, tail.label_
-    between = doc[head.end:tail.start] if head.end <= tail.start else None
-    words = [fold(t.text) for t in between] if between is not None else None
+    between = head.end <= tail.start or None
+    words = ctx.folded[head.end:tail.start] if between else None
     if words is not None and hl in ("LOCATION", "FACILITY") and tl == "LOCATION":
         if words in (([","]), [",", "in"], ["in"], [",", "en"], ["en"], ["(", ], [",", "in", "the", "state", "of"],
                      [",", "in", "the", "department", "of"], [",", "in", "the", "province", "of"],
@@ -53,8 +55,9 @@ def rule_relations(doc: Doc, head: Span, tail: Span) -> list[tuple[str, float, s
 
 
 class RelationExtractor:
-    def __init__(self, name: str, window: int, threshold: float, rules: bool):
+    def __init__(self, name: str, window: int, max_sentences: int, threshold: float, rules: bool):
         self.name, self.window, self.threshold, self.use_rules = name, window, threshold, rules
+        self.max_sentences = max_sentences
         self.schema = load_schema()
         self.labels: list[str] = []
         self.vocab: dict[str, int] = {}
@@ -82,38 +85,45 @@ class RelationExtractor:
         if not entities:
             doc._.crimeie_relations = []
             return doc
-        ents = list(doc.ents)
         best: dict[tuple[int, str, int], dict] = {}
         symmetric = self.schema.symmetric_labels
-        for head, tail, sent_index in candidate_pairs(doc, self.window):
-            he, te = head._.crimeie_entity, tail._.crimeie_entity
-            if he is None or te is None or he == te:
-                continue
-            allowed = set(self.schema.allowed_relations(head.label_, tail.label_))
-            found: list[tuple[str, float, str]] = []
-            if self.use_rules:
-                found += [r for r in rule_relations(doc, head, tail) if r[0] in allowed]
-            if self.coef is not None:
-                for label, p in self.scores(pair_features(doc, head, tail, sent_index)).items():
+        ctx = DocContext(doc)
+
+        def keep(he: int, te: int, label: str, score: float, rule: str, head: Span, tail: Span) -> None:
+            h, t = (min(he, te), max(he, te)) if label in symmetric else (he, te)
+            key = (h, label, t)
+            if key not in best or score > best[key]["confidence"]:
+                sents = sorted({ctx.sent_index[head.start], ctx.sent_index[tail.start]})
+                best[key] = {"head": h, "label": label, "tail": t, "confidence": float(score),
+                             "component": f"{self.name}:{rule}", "_sents": sents}
+
+        if self.use_rules:
+            for head, tail, _ in candidate_pairs(doc, self.window):
+                he, te = head._.crimeie_entity, tail._.crimeie_entity
+                if he is None or te is None or he == te:
+                    continue
+                allowed = set(self.schema.allowed_relations(head.label_, tail.label_))
+                for label, score, rule in rule_relations(ctx, head, tail):
+                    if label in allowed:
+                        keep(he, te, label, score, rule, head, tail)
+        if self.coef is not None:
+            for he, te, near in entity_pair_candidates(ctx, self.max_sentences):
+                feats, (head, tail) = entity_pair_features(ctx, he, te, near)
+                allowed = set(self.schema.allowed_relations(ctx.label_of[he], ctx.label_of[te]))
+                for label, p in self.scores(feats).items():
                     if label in allowed and p >= self.thresholds.get(label, self.threshold):
-                        found.append((label, p, "model"))
-            for label, score, rule in found:
-                h, t = (min(he, te), max(he, te)) if label in symmetric else (he, te)
-                key = (h, label, t)
-                if key not in best or score > best[key]["confidence"]:
-                    sents = sorted({sent_index[head.start], sent_index[tail.start]})
-                    best[key] = {"head": h, "label": label, "tail": t, "confidence": float(score),
-                                 "component": f"{self.name}:{rule}", "_sents": sents}
-        sentences = list(doc.sents)
+                        keep(he, te, label, p, "model", head, tail)
+        sentences = ctx.sents
         relations = []
         keys = set(best)
+        text = doc.text  # built from the tokens on each access: read it once
         for (h, label, t), rel in sorted(best.items()):
             stronger = REPLACES.get(label)
             if stronger and ((h, stronger, t) in keys or (label == "OPERATES_IN" and (h, "IMPRISONED_IN", t) in keys)):
                 continue
             first, last = sentences[rel["_sents"][0]], sentences[rel["_sents"][-1]]
             rel["evidence_start"], rel["evidence_end"] = first.start_char, last.end_char
-            rel["hedged"] = hedge_cue(doc.text[first.start_char:last.end_char]) is not None
+            rel["hedged"] = hedge_cue(text[first.start_char:last.end_char]) is not None
             del rel["_sents"]
             relations.append(rel)
         doc._.crimeie_relations = relations
@@ -138,6 +148,6 @@ class RelationExtractor:
 
 @Language.factory("crimeie_relations", requires=["doc.ents", "doc._.crimeie_entities"],
                   assigns=["doc._.crimeie_relations"],
-                  default_config={"window": 1, "threshold": 0.5, "rules": True})
-def make_relations(nlp: Language, name: str, *, window: int, threshold: float, rules: bool):
-    return RelationExtractor(name, window, threshold, rules)
+                  default_config={"window": 1, "max_sentences": 3, "threshold": 0.5, "rules": True})
+def make_relations(nlp: Language, name: str, *, window: int, max_sentences: int, threshold: float, rules: bool):
+    return RelationExtractor(name, window, max_sentences, threshold, rules)

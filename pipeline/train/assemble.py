@@ -14,7 +14,8 @@ from pipeline.nlp.build import BASE_MODEL, POST_MERGE, RULE_COMPONENTS, pipeline
 from pipeline.gold.corpus import read_records
 
 
-def assemble(ner_nlp=None, relation_weights: dict | None = None, base: str = BASE_MODEL):
+def assemble(ner_nlp=None, relation_weights: dict | None = None, base: str = BASE_MODEL,
+             relation_config: dict | None = None):
     """The full pipeline: base model, rules, the trained NER (if any), merge, entities, relations."""
     # With a trained NER the base model's own NER is not needed: it only fed the OntoNotes mapper.
     nlp = spacy.load(base, exclude=["ner"] if ner_nlp is not None else [])
@@ -26,7 +27,7 @@ def assemble(ner_nlp=None, relation_weights: dict | None = None, base: str = BAS
         nlp.add_pipe("crimeie_ner", source=ner_nlp)
         nlp.add_pipe("crimeie_ner_candidates")
     for name in POST_MERGE:
-        nlp.add_pipe(name)
+        nlp.add_pipe(name, config=(relation_config or {}) if name == "crimeie_relations" else {})
     if relation_weights is not None:
         w = relation_weights
         nlp.get_pipe("crimeie_relations").set_weights(w["labels"], w["vocab"], w["coef"], w["intercept"], w["thresholds"])
@@ -53,8 +54,9 @@ def train(config_path: Path, output: Path | None = None, log=print) -> dict:
     ner_seconds = time.perf_counter() - started
     parser_nlp = spacy.load(BASE_MODEL)
     weights, rel_report = train_relations(parser_nlp, train_records, dev_records, dict(cfg["relations"]), seed, log)
-    nlp = assemble(ner_nlp, weights)
-    nlp.get_pipe("crimeie_relations").window = int(cfg["relations"]["window"])
+    relation_config = {"window": int(cfg["relations"]["window"]),
+                       "max_sentences": int(cfg["relations"]["max_sentences"])}
+    nlp = assemble(ner_nlp, weights, relation_config=relation_config)
     tmp = output.with_name(output.name + ".tmp")
     if tmp.exists():
         import shutil

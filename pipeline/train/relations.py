@@ -1,84 +1,109 @@
-"""Train the relation pair scorer: one logistic regression per label over pair features."""
+"""Train the relation scorer: one logistic regression per label over entity-pair features.
+
+The evaluator scores document-level relations between entities, so the model is trained at that
+level: each candidate is an ordered pair of gold entities (`entity_pair_candidates`), described by
+`entity_pair_features` (its closest mention pairs, salience, generic references, triggers).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 from spacy.language import Language
 
-from pipeline.nlp.relation_features import candidate_pairs, pair_features
+from pipeline.nlp.relation_features import DocContext, entity_pair_candidates, entity_pair_features
 from pipeline.schema import load_schema
 from pipeline.train.data import gold_mention_docs
 
 
-def _pair_data(docs, window: int):
+def entity_pair_data(docs, max_sentences: int):
+    """Feature rows, gold label sets and (doc, head, tail, head label, tail label) keys."""
     schema = load_schema()
-    rows, labels, pair_keys = [], [], []
+    rows, labels, keys = [], [], []
     for d, (doc, record) in enumerate(docs):
-        gold = {}
+        gold: dict[tuple[int, int], set[str]] = {}
         ids = {e["id"]: n for n, e in enumerate(record["entities"])}
         for r in record["relations"]:
             h, t = ids[r["head"]], ids[r["tail"]]
             gold.setdefault((h, t), set()).add(r["label"])
             if r["label"] in schema.symmetric_labels:
                 gold.setdefault((t, h), set()).add(r["label"])
-        for head, tail, sent_index in candidate_pairs(doc, window):
-            he, te = head._.crimeie_entity, tail._.crimeie_entity
-            if he == te:
-                continue
-            rows.append(pair_features(doc, head, tail, sent_index))
-            labels.append(gold.get((he, te), set()))
-            pair_keys.append((d, he, te, head.label_, tail.label_))
-    return rows, labels, pair_keys
+        ctx = DocContext(doc)
+        for h, t, near in entity_pair_candidates(ctx, max_sentences):
+            feats, _ = entity_pair_features(ctx, h, t, near)
+            rows.append(feats)
+            labels.append(gold.get((h, t), set()))
+            keys.append((d, h, t, ctx.label_of[h], ctx.label_of[t]))
+    return rows, labels, keys
+
+
+def _best_threshold(probs, keys, gold_pairs, symmetric: bool, default: float) -> tuple[float, float]:
+    scored: dict[tuple, float] = {}
+    for k, p in zip(keys, probs):
+        pair = _pair_key(k, symmetric)
+        scored[pair] = max(scored.get(pair, 0.0), float(p))
+    best_f, best_t = -1.0, default
+    for t in np.arange(0.2, 0.96, 0.05):
+        pred = {p for p, s in scored.items() if s >= t}
+        tp = len(pred & gold_pairs)
+        f = 2 * tp / (len(pred) + len(gold_pairs)) if pred or gold_pairs else 0.0
+        if f > best_f + 1e-9:
+            best_f, best_t = f, float(round(t, 2))
+    return best_f, best_t
+
+
+def _pair_key(k: tuple, symmetric: bool) -> tuple:
+    return (k[0], min(k[1], k[2]), max(k[1], k[2])) if symmetric else (k[0], k[1], k[2])
 
 
 def train_relations(nlp: Language, train: list[dict], dev: list[dict], cfg: dict, seed: int, log=print) -> tuple[dict, dict]:
+    """Fit one model per label on the train split. Thresholds are chosen on out-of-fold scores
+    over train and dev together (`threshold_folds` folds by document): eight dev articles alone
+    hold too few positives per label to pick a threshold from."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     schema = load_schema()
-    window = int(cfg["window"])
-    train_rows, train_labels, train_keys = _pair_data(gold_mention_docs(nlp, train), window)
-    dev_rows, dev_labels, dev_keys = _pair_data(gold_mention_docs(nlp, dev), window)
+    max_sentences = int(cfg["max_sentences"])
+    folds = int(cfg.get("threshold_folds", 5))
+    rows, gold_labels, keys = entity_pair_data(gold_mention_docs(nlp, train + dev), max_sentences)
+    n_train = len(train)
+    is_train = np.array([k[0] < n_train for k in keys])
+    fold = np.array([k[0] % folds for k in keys])
     vectorizer = DictVectorizer()
-    X = vectorizer.fit_transform(train_rows)
-    Xd = vectorizer.transform(dev_rows)
+    vectorizer.fit([r for r, t in zip(rows, is_train) if t])
+    X = vectorizer.transform(rows)
     labels, coefs, intercepts, thresholds, report = [], [], [], {}, {}
+
+    def fit(mask, y):
+        return LogisticRegression(C=float(cfg["C"]), max_iter=int(cfg["max_iter"]),
+                                  class_weight=cfg.get("class_weight") or None, random_state=seed).fit(X[mask], y[mask])
+
     for label in schema.relation_labels:
         rtype = schema.relations[label]
-        mask = np.array([rtype.allows(k[3], k[4]) for k in train_keys])
-        y = np.array([label in ls for ls in train_labels])
-        if y[mask].sum() < 3:
+        symmetric = label in schema.symmetric_labels
+        allowed = np.array([rtype.allows(k[3], k[4]) for k in keys])
+        y = np.array([label in ls for ls in gold_labels])
+        if y[allowed & is_train].sum() < 3:
             continue
-        model = LogisticRegression(C=float(cfg["C"]), max_iter=int(cfg["max_iter"]), class_weight="balanced",
-                                   random_state=seed)
-        model.fit(X[mask], y[mask])
-        coef = np.zeros(X.shape[1], dtype=np.float32)
-        coef[:] = model.coef_[0]
+        model = fit(allowed & is_train, y)
         labels.append(label)
-        coefs.append(coef)
+        coefs.append(model.coef_[0].astype(np.float32))
         intercepts.append(float(model.intercept_[0]))
-        # Threshold chosen on dev at the entity-pair level, the level the evaluator scores.
-        dmask = np.array([rtype.allows(k[3], k[4]) for k in dev_keys])
-        if dmask.sum() == 0:
-            thresholds[label] = float(cfg["default_threshold"])
-            continue
-        probs = model.predict_proba(Xd[dmask])[:, 1]
-        keys = [k for k, m in zip(dev_keys, dmask) if m]
-        gold_pairs = {(k[0], k[1], k[2]) for k, ls in zip(dev_keys, dev_labels) if label in ls}
-        best_pair = {}
-        for k, p in zip(keys, probs):
-            pair = (k[0], k[1], k[2])
-            best_pair[pair] = max(best_pair.get(pair, 0.0), p)
-        best_f, best_t = -1.0, float(cfg["default_threshold"])
-        for t in np.arange(0.3, 0.96, 0.05):
-            pred = {p for p, s in best_pair.items() if s >= t}
-            tp = len(pred & gold_pairs)
-            f = 2 * tp / (len(pred) + len(gold_pairs)) if pred or gold_pairs else 0.0
-            if f > best_f:
-                best_f, best_t = f, float(round(t, 2))
+        out_of_fold = np.zeros(len(keys))
+        for f in range(folds):
+            held = allowed & (fold == f)
+            fitted = allowed & (fold != f)
+            if held.any() and y[fitted].sum() >= 3:
+                out_of_fold[held] = fit(fitted, y).predict_proba(X[held])[:, 1]
+        picked = [(k, p) for k, p, a in zip(keys, out_of_fold, allowed) if a]
+        gold_pairs = {_pair_key(k, symmetric) for k, ls in zip(keys, gold_labels) if label in ls}
+        best_f, best_t = _best_threshold([p for _, p in picked], [k for k, _ in picked], gold_pairs, symmetric,
+                                         float(cfg["default_threshold"]))
         thresholds[label] = best_t
-        report[label] = {"dev_pair_f1": round(best_f, 4), "threshold": best_t, "train_positives": int(y[mask].sum())}
-        log(f"relations {label:14s} train+ {int(y[mask].sum()):4d}  dev F1 {best_f:.3f} at {best_t}")
+        report[label] = {"cv_pair_f1": round(best_f, 4), "threshold": best_t,
+                         "train_positives": int(y[allowed & is_train].sum()), "cv_positives": len(gold_pairs)}
+        log(f"relations {label:14s} train+ {report[label]['train_positives']:4d}  "
+            f"out-of-fold F1 {best_f:.3f} at {best_t}")
     vocab = {f: int(i) for f, i in vectorizer.vocabulary_.items()}
     weights = {"labels": labels, "vocab": vocab, "coef": np.vstack(coefs), "intercept": np.array(intercepts),
                "thresholds": thresholds}
