@@ -16,6 +16,8 @@ def mentions(nlp, text):
     ("Wilexis Alexander Acevedo, conocido como Wilexis, controla Petare.", "Wilexis Alexander Acevedo", "Wilexis"),
     ("Ovidio Guzmán López, a.k.a. El Ratón, pleaded guilty.", "Ovidio Guzmán López", "El Ratón"),
     ("Yohan José Romero, nicknamed 'Johan Petrica', runs mines.", "Yohan José Romero", "Johan Petrica"),
+    ("Yorbis Alexander Mendoza Piñango, 34, known as “El Gocho”, is accused.", "Yorbis Alexander Mendoza Piñango", "El Gocho"),
+    ("The FARC's leader was Miguel Botache Santillana, known as “Gentil Duarte.” He died.", "Miguel Botache Santillana", "Gentil Duarte"),
 ])
 def test_alias_and_name_are_one_person(rule_nlp, text, name, alias):
     found, doc = mentions(rule_nlp, text)
@@ -82,6 +84,31 @@ def test_guerrero_the_state_and_guerrero_the_surname(default_nlp):
     assert [l for _, l, _ in labels] == ["PERSON", "LOCATION"]
     state = next(e for e in doc.ents if e.text == "Guerrero" and e.label_ == "LOCATION")
     assert state._.crimeie_key == "MX-GRO"
+
+
+def test_a_repeated_alias_is_the_same_person_article_included(rule_nlp):
+    doc = rule_nlp("Nemesio Oseguera Cervantes, better known as “El Mencho,” founded the cartel. "
+                   "Years later El Mencho married into a trafficking family.")
+    later = [e for e in doc.ents if e.text == "El Mencho" and e.start_char > 80]
+    assert later and later[0].label_ == "PERSON"
+    person = next(e for e in doc._.crimeie_entities if e["name"] == "Nemesio Oseguera Cervantes")
+    assert later[0]._.crimeie_entity == person["index"]
+
+
+def test_a_shared_surname_goes_to_the_person_introduced_first(default_nlp):
+    doc = default_nlp("Nemesio Oseguera Cervantes leads the CJNG. His son Rubén Oseguera González was extradited. "
+                      "Oseguera has never been captured.")
+    names = {e["index"]: e["name"] for e in doc._.crimeie_entities}
+    surname = next(e for e in doc.ents if e.text == "Oseguera")
+    assert names[surname._.crimeie_entity] == "Nemesio Oseguera Cervantes"
+
+
+def test_a_gazetteer_name_keeps_its_link_when_the_model_wins_the_span(default_nlp):
+    """`PCC` and `Primeiro Comando da Capital` are one entry of criminal_groups.jsonl: one entity,
+    whichever component's candidate the merge keeps."""
+    doc = default_nlp("The Primeiro Comando da Capital controls prisons in São Paulo. The PCC also moves cocaine.")
+    groups = [e for e in doc._.crimeie_entities if e["label"] == "CRIMINAL_GROUP"]
+    assert len(groups) == 1 and "PCC" in groups[0]["aliases"]
 
 
 @pytest.mark.parametrize("text,span", [

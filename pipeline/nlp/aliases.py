@@ -28,7 +28,10 @@ def _quoted(doc: Doc, i: int, limit: int = 8) -> tuple[int, int, int] | None:
         return None
     for j in range(i + 1, min(i + 2 + limit, len(doc))):
         if doc[j].text in CLOSE_QUOTES and j > i + 1:
-            return i + 1, j, j + 1
+            end = j
+            while end > i + 1 and doc[end - 1].text in (".", ",", ";", ":"):
+                end -= 1  # American style puts the sentence's period inside the quotes
+            return (i + 1, end, j + 1) if end > i + 1 else None
     return None
 
 
@@ -77,6 +80,7 @@ class AliasFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         lower = [t.lower_ for t in doc]
+        found: list[Span] = []
         i = 0
         while i < len(doc):
             cue = next((c for c in self.cues if tuple(lower[i:i + len(c)]) == c), None)
@@ -99,14 +103,37 @@ class AliasFinder:
             k = i
             while k > 0 and doc[k - 1].text in {",", "(", "–", "—", "-"}:
                 k -= 1
+            if k >= 2 and doc[k - 1].like_num and len(doc[k - 1]) <= 3 and doc[k - 2].text == ",":
+                k -= 2  # an age between name and cue: `Yorbis Mendoza, 34, known as “El Gocho”`
             person = name_before(doc, k, self.titles) if k < i or cue[0] == "(" else name_before(doc, i, self.titles)
             if person is not None and person[1] <= a_start:
                 person_span = add_candidate(doc, Span(doc, person[0], person[1], label="PERSON"),
                                             f"{self.name}:name", self.score)
                 add_link(doc, person_span, alias_span, "alias")
+            found.append(alias_span)
             i = a_end
         self._inner_nicknames(doc)
+        self._repeat_aliases(doc, found)
         return doc
+
+    def _repeat_aliases(self, doc: Doc, aliases: list[Span]) -> None:
+        """Later uses of an alias the text introduced (`El Mencho` again, five paragraphs on) are
+        mentions of the same person, whole, article included: the NER alone often keeps `Mencho`."""
+        taken = {(a.start, a.end) for a in aliases}
+        words = [t.text for t in doc]
+        for alias in aliases:
+            form = words[alias.start:alias.end]
+            n = len(form)
+            if n == 1 and len(form[0]) < 4:
+                continue  # short one-word aliases repeat by accident
+            for start in range(len(doc) - n + 1):
+                if words[start:start + n] == form and (start, start + n) not in taken \
+                        and not (start > 0 and is_capitalized(doc[start - 1])) \
+                        and not (start + n < len(doc) and is_capitalized(doc[start + n]) and not doc[start + n].is_sent_start):
+                    repeat = add_candidate(doc, Span(doc, start, start + n, label="PERSON"),
+                                           f"{self.name}:alias_repeat", self.score)
+                    add_link(doc, alias, repeat, "alias")
+                    taken.add((start, start + n))
 
     def _alias_at(self, doc: Doc, i: int, cue: tuple) -> tuple[int, int] | None:
         if i < len(doc) and doc[i].lower_ in self.articles and not is_capitalized(doc[i]):
@@ -116,7 +143,7 @@ class AliasFinder:
             first, end, after = quoted
             # `alias “Niño” Guerrero`: a surname right after the closing quote joins the alias.
             tail = _name_after(doc, after, 3) if after < len(doc) and doc[after - 1].whitespace_ else None
-            if tail and tail[0] == after:
+            if tail and tail[0] == after and end == after - 1 and not doc[after].is_sent_start:
                 return first, tail[1]
             return first, end
         return _name_after(doc, i)

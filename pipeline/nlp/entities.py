@@ -66,6 +66,13 @@ def group_mentions(mentions: list[dict], links: list[list]) -> list[list[int]]:
                   if j != i and len(words[j]) > len(short) and _contains_in_order(words[j], short)}
         if len(owners) == 1:
             uf.union(owners.pop(), i)
+        elif len(owners) > 1:
+            # Several people share the surname (`Nemesio Oseguera Cervantes`, his son `Rubén Oseguera
+            # González`): reporting calls the one introduced first by the bare surname and names
+            # relatives in full, so the surname joins the earliest full name before it.
+            before = [j for j in persons if j < i and len(words[j]) > len(short) and _contains_in_order(words[j], short)]
+            if before:
+                uf.union(uf.find(before[0]), i)
 
     clusters: dict[int, list[int]] = {}
     for i in range(len(mentions)):

@@ -29,9 +29,11 @@ def add_link(doc: Doc, a: Span | tuple[int, int], b: Span | tuple[int, int], kin
     doc._.crimeie_links.append([pa[0], pa[1], pb[0], pb[1], kind])
 
 
-def add_candidate(doc: Doc, span: Span, source: str, score: float, key: str | None = None) -> Span:
-    """Add a candidate mention with its provenance to the candidates group."""
-    candidate = Span(doc, span.start, span.end, label=span.label_, span_id=source, kb_id=key or "")
+def add_candidate(doc: Doc, span: Span, source: str, score: float, key: str | None = None,
+                  kb_id: str | None = None) -> Span:
+    """Add a candidate mention with its provenance to the candidates group. `kb_id` (default: the
+    key) must be given here: a Span's extension values are stored under its kb_id."""
+    candidate = Span(doc, span.start, span.end, label=span.label_, span_id=source, kb_id=kb_id or key or "")
     candidate._.crimeie_score = float(score)
     if key:
         candidate._.crimeie_key = key

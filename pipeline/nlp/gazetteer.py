@@ -52,8 +52,8 @@ class GazetteerMatcher:
             span = Span(doc, start, end, label=entry.label)
             if not _capitalized(span):
                 continue
-            candidate = add_candidate(doc, span, f"{self.name}:{entry.source}", self.score)
-            candidate.kb_id_ = f"{entry.label}:{entry.canonical}"
+            add_candidate(doc, span, f"{self.name}:{entry.source}", self.score,
+                          kb_id=f"{entry.label}:{entry.canonical}")
         return doc
 
 

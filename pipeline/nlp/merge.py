@@ -46,6 +46,14 @@ def choose_mentions(candidates: list[Span], priorities: dict[str, int]) -> list[
     return sorted(chosen, key=lambda s: s.start)
 
 
+def _with_kb_id(span: Span, kb_id: str) -> Span:
+    """A copy of `span` with `kb_id`, its extension values carried over (they are keyed by kb_id)."""
+    new = Span(span.doc, span.start, span.end, label=span.label_, kb_id=kb_id, span_id=span.id_)
+    new._.crimeie_score = span._.crimeie_score
+    new._.crimeie_key = span._.crimeie_key
+    return new
+
+
 class CandidateMerger:
     def __init__(self, name: str, priorities: dict[str, int], min_score: float):
         self.name, self.priorities, self.min_score = name, priorities, min_score
@@ -53,6 +61,11 @@ class CandidateMerger:
     def __call__(self, doc: Doc) -> Doc:
         candidates = [s for s in doc.spans.get(CANDIDATES, []) if (s._.crimeie_score or 0.0) >= self.min_score]
         chosen = choose_mentions(candidates, self.priorities)
+        # A gazetteer entry's canonical name (`kb_id_`) ties `PCC` to `Primeiro Comando da Capital`;
+        # keep it when another source won the same span.
+        known = {(s.start, s.end, s.label_): s.kb_id_ for s in candidates if s.kb_id_}
+        chosen = [_with_kb_id(s, known[s.start, s.end, s.label_])
+                  if not s.kb_id_ and (s.start, s.end, s.label_) in known else s for s in chosen]
         doc.ents = filter_spans(chosen)
         return doc
 

@@ -15,7 +15,7 @@ from pipeline.gold.corpus import read_records
 
 
 def assemble(ner_nlp=None, relation_weights: dict | None = None, base: str = BASE_MODEL,
-             relation_config: dict | None = None):
+             relation_config: dict | None = None, name: str = "crimeie_default"):
     """The full pipeline: base model, rules, the trained NER (if any), merge, entities, relations."""
     # With a trained NER the base model's own NER is not needed: it only fed the OntoNotes mapper.
     nlp = spacy.load(base, exclude=["ner"] if ner_nlp is not None else [])
@@ -31,7 +31,7 @@ def assemble(ner_nlp=None, relation_weights: dict | None = None, base: str = BAS
     if relation_weights is not None:
         w = relation_weights
         nlp.get_pipe("crimeie_relations").set_weights(w["labels"], w["vocab"], w["coef"], w["intercept"], w["thresholds"])
-    nlp.meta["name"] = "crimeie_default"
+    nlp.meta["name"] = name
     nlp.meta["version"] = "0.1.0"
     return nlp
 
@@ -40,23 +40,29 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def train(config_path: Path, output: Path | None = None, log=print) -> dict:
+def train(config_path: Path, output: Path | None = None, log=print, variant: str = "cnn") -> dict:
+    """Train the `variant` NER ("cnn" or "trf", config sections [ner] and [ner_trf]) and the
+    relation scorer, assemble them with the rule layer and save the pipeline with a manifest."""
     cfg = Config().from_disk(config_path)
     seed = int(cfg["system"]["seed"])
     train_path, dev_path = Path(cfg["paths"]["train"]), Path(cfg["paths"]["dev"])
-    output = output or Path(cfg["paths"]["output"])
+    output = output or Path(cfg["paths"]["output" if variant == "cnn" else "output_trf"])
     train_records, dev_records = read_records([train_path]), read_records([dev_path])
     started = time.perf_counter()
-    from pipeline.train.ner import train_ner
+    from pipeline.train.ner import train_ner, train_trf_ner
     from pipeline.train.relations import train_relations
 
-    ner_nlp, ner_report = train_ner(train_records, dev_records, dict(cfg["ner"]), seed, log)
+    if variant == "trf":
+        ner_nlp, ner_report = train_trf_ner(train_records, dev_records, dict(cfg["ner_trf"]), seed, log)
+    else:
+        ner_nlp, ner_report = train_ner(train_records, dev_records, dict(cfg["ner"]), seed, log)
     ner_seconds = time.perf_counter() - started
     parser_nlp = spacy.load(BASE_MODEL)
     weights, rel_report = train_relations(parser_nlp, train_records, dev_records, dict(cfg["relations"]), seed, log)
     relation_config = {"window": int(cfg["relations"]["window"]),
                        "max_sentences": int(cfg["relations"]["max_sentences"])}
-    nlp = assemble(ner_nlp, weights, relation_config=relation_config)
+    nlp = assemble(ner_nlp, weights, relation_config=relation_config,
+                   name="crimeie_default" if variant == "cnn" else "crimeie_trf")
     tmp = output.with_name(output.name + ".tmp")
     if tmp.exists():
         import shutil
@@ -65,7 +71,7 @@ def train(config_path: Path, output: Path | None = None, log=print) -> dict:
     nlp.to_disk(tmp)
     manifest = {
         "pipeline_version": pipeline_version(nlp),
-        "config": str(config_path), "seed": seed,
+        "config": str(config_path), "variant": variant, "seed": seed,
         "train_sha256": file_sha256(train_path), "dev_sha256": file_sha256(dev_path),
         "train_documents": len(train_records), "dev_documents": len(dev_records),
         "ner": ner_report, "relations": rel_report,
