@@ -87,3 +87,9 @@ def test_gazetteer_geography_is_a_feature_not_a_relation(default_nlp):
     inside, _ = entity_pair_features(ctx, index["Cúcuta"], index["Colombia"], 0)
     abroad, _ = entity_pair_features(ctx, index["Cúcuta"], index["Caracas"], 0)
     assert "geo=inside_country" in inside and "geo=other_country" in abroad
+
+
+def test_adjacent_mentions_do_not_break_the_patterns(rule_nlp):
+    """A PERSON right before an ORGANIZATION with nothing between them (a byline, a list)."""
+    doc = rule_nlp("Reporting by Jeremy McDermott InSight Crime staff.")
+    assert isinstance(doc._.crimeie_relations, list)

@@ -51,8 +51,9 @@ def _accepted(stream: Iterable[Article | Skipped], seen: set[str], summary: RunS
 
 def extract(inputs: list[str | Path], out_dir: str | Path, nlp: Language, *, append: bool = False,
             batch_size: int = 16, n_process: int = 1, max_chars: int = DEFAULT_MAX_CHARS,
-            progress: bool = True, report=None, resolve: bool = True) -> RunSummary:
-    """Run `nlp` over every article in `inputs` and publish the tables in `out_dir` atomically."""
+            progress: bool = True, report=None, resolve: bool = True, on_document=None) -> RunSummary:
+    """Run `nlp` over every article in `inputs` and publish the tables in `out_dir` atomically.
+    `on_document(summary)`, if given, is called after each document (benchmarks sample memory there)."""
     from pipeline.nlp.build import pipeline_version
     from pipeline.resolve import resolve_tables
 
@@ -75,6 +76,8 @@ def extract(inputs: list[str | Path], out_dir: str | Path, nlp: Language, *, app
                 pending[name].extend(batch)
             summary.processed += 1
             summary.words += rows["documents"][0]["n_words"]
+            if on_document is not None:
+                on_document(summary)
             if bar is not None:
                 bar.update(1)
                 bar.set_postfix_str(f"{summary.words / max(time.perf_counter() - started, 1e-9):,.0f} words/s")

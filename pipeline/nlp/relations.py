@@ -36,8 +36,8 @@ def rule_relations(ctx: DocContext, head: Span, tail: Span) -> list[tuple[str, f
     """High-precision surface patterns for one ordered mention pair: (label, score, rule)."""
     out = []
     hl, tl = head.label_, tail.label_
-    between = head.end <= tail.start or None
-    words = ctx.folded[head.end:tail.start] if between else None
+    # The folded words between head and tail, when the head comes first and something separates them.
+    words = ctx.folded[head.end:tail.start] if head.end < tail.start else None
     if words is not None and hl in ("LOCATION", "FACILITY") and tl == "LOCATION":
         if words in (([","]), [",", "in"], ["in"], [",", "en"], ["en"], ["(", ], [",", "in", "the", "state", "of"],
                      [",", "in", "the", "department", "of"], [",", "in", "the", "province", "of"],
@@ -47,7 +47,7 @@ def rule_relations(ctx: DocContext, head: Span, tail: Span) -> list[tuple[str, f
         leader = triggers()["LEADER_OF"]
         if any(w in leader for w in words) and any(w in ("of", "de", "del") for w in words[-3:]):
             out.append(("LEADER_OF", 0.9, "person_leader_of_group"))
-    if between is not None and hl in ("PERSON", "CRIMINAL_GROUP") and tl == "ORGANIZATION" and len(words) <= 8:
+    if words is not None and hl in ("PERSON", "CRIMINAL_GROUP") and tl == "ORGANIZATION" and len(words) <= 8:
         agent_follows = words[-1] in ("by", "por", "the", "la", "el") or (len(words) >= 2 and words[-2] in ("by", "por"))
         if any(w in _ARREST_WORDS for w in words) and agent_follows:
             out.append(("ARRESTED_BY", 0.9, "arrested_by"))

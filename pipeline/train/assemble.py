@@ -15,7 +15,7 @@ from pipeline.gold.corpus import read_records
 
 
 def assemble(ner_nlp=None, relation_weights: dict | None = None, base: str = BASE_MODEL,
-             relation_config: dict | None = None, name: str = "crimeie_default"):
+             relation_config: dict | None = None, pipeline_name: str = "crimeie_default"):
     """The full pipeline: base model, rules, the trained NER (if any), merge, entities, relations."""
     # With a trained NER the base model's own NER is not needed: it only fed the OntoNotes mapper.
     nlp = spacy.load(base, exclude=["ner"] if ner_nlp is not None else [])
@@ -31,7 +31,7 @@ def assemble(ner_nlp=None, relation_weights: dict | None = None, base: str = BAS
     if relation_weights is not None:
         w = relation_weights
         nlp.get_pipe("crimeie_relations").set_weights(w["labels"], w["vocab"], w["coef"], w["intercept"], w["thresholds"])
-    nlp.meta["name"] = name
+    nlp.meta["name"] = pipeline_name
     nlp.meta["version"] = "0.1.0"
     return nlp
 
@@ -62,7 +62,7 @@ def train(config_path: Path, output: Path | None = None, log=print, variant: str
     relation_config = {"window": int(cfg["relations"]["window"]),
                        "max_sentences": int(cfg["relations"]["max_sentences"])}
     nlp = assemble(ner_nlp, weights, relation_config=relation_config,
-                   name="crimeie_default" if variant == "cnn" else "crimeie_trf")
+                   pipeline_name="crimeie_default" if variant == "cnn" else "crimeie_trf")
     tmp = output.with_name(output.name + ".tmp")
     if tmp.exists():
         import shutil
