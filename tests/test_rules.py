@@ -122,6 +122,23 @@ def test_facilities(rule_nlp, text, span):
     assert (span, "FACILITY") in found
 
 
+def test_a_name_never_ends_in_a_connector(rule_nlp):
+    """Whichever component cut a candidate after `de`, the mention is the name without it."""
+    from spacy.tokens import Span
+
+    from pipeline.nlp.extensions import add_candidate
+
+    doc = rule_nlp.make_doc("Lo visitaba en su celda de la Agrupación Especializada de la Policía.")
+    for _, proc in rule_nlp.pipeline:
+        if _ == "crimeie_merge":
+            break
+        doc = proc(doc)
+    start = next(t.i for t in doc if t.text == "Agrupación")
+    add_candidate(doc, Span(doc, start, start + 3, label="FACILITY"), "crimeie_facilities:test", 0.99)
+    doc = rule_nlp.get_pipe("crimeie_merge")(doc)
+    assert ("Agrupación Especializada", "FACILITY") in {(e.text, e.label_) for e in doc.ents}
+
+
 @pytest.mark.parametrize("text,span,key", [
     ("The gang profits from extortion.", "extortion", "extortion"),
     ("They were extorting car dealerships.", "extorting", "extortion"),

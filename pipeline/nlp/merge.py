@@ -46,6 +46,25 @@ def choose_mentions(candidates: list[Span], priorities: dict[str, int]) -> list[
     return sorted(chosen, key=lambda s: s.start)
 
 
+_DANGLING = {"de", "del", "la", "el", "los", "las", "y", "e", "of", "the", "and", "in", "en", ",", "-", "–"}
+
+
+def _trimmed(span: Span) -> Span | None:
+    """A candidate without a dangling connector at its end (`Agrupación Especializada de`): a
+    name never ends in `de`, `of` or `and`, whichever component cut it there."""
+    end = span.end
+    while end > span.start and span.doc[end - 1].lower_ in _DANGLING:
+        end -= 1
+    if end == span.end:
+        return span
+    if end == span.start:
+        return None
+    new = Span(span.doc, span.start, end, label=span.label_, kb_id=span.kb_id_, span_id=span.id_)
+    new._.crimeie_score = span._.crimeie_score
+    new._.crimeie_key = span._.crimeie_key
+    return new
+
+
 def _with_kb_id(span: Span, kb_id: str) -> Span:
     """A copy of `span` with `kb_id`, its extension values carried over (they are keyed by kb_id)."""
     new = Span(span.doc, span.start, span.end, label=span.label_, kb_id=kb_id, span_id=span.id_)
@@ -59,7 +78,8 @@ class CandidateMerger:
         self.name, self.priorities, self.min_score = name, priorities, min_score
 
     def __call__(self, doc: Doc) -> Doc:
-        candidates = [s for s in doc.spans.get(CANDIDATES, []) if (s._.crimeie_score or 0.0) >= self.min_score]
+        candidates = [_trimmed(s) for s in doc.spans.get(CANDIDATES, []) if (s._.crimeie_score or 0.0) >= self.min_score]
+        candidates = [s for s in candidates if s is not None]
         chosen = choose_mentions(candidates, self.priorities)
         # A gazetteer entry's canonical name (`kb_id_`) ties `PCC` to `Primeiro Comando da Capital`;
         # keep it when another source won the same span.
