@@ -29,7 +29,7 @@ def extract(
     strict: bool = typer.Option(False, help="Exit non-zero if any input was skipped"),
     model: str = typer.Option("", help="Pipeline directory, or 'rules' for the rule pipeline (default: the shipped model)"),
     batch_size: int = typer.Option(16, help="Documents per nlp.pipe batch"),
-    processes: int = typer.Option(1, help="Worker processes for nlp.pipe"),
+    processes: int = typer.Option(1, help="Worker processes (forked; each runs the pipeline and sends back rows)"),
     max_chars: int = typer.Option(1_000_000, help="Longest article accepted, in characters"),
     quiet: bool = typer.Option(False, help="No progress bar"),
 ) -> None:

@@ -65,6 +65,16 @@ def test_rerun_reproduces_identical_tables(rule_nlp, article_dir, tmp_path):
         pd.testing.assert_frame_equal(left, right, check_like=False)
 
 
+def test_two_processes_write_the_same_tables_as_one(rule_nlp, article_dir, tmp_path):
+    """--processes 2 runs pipeline and row conversion in forked workers; order and content match."""
+    run(rule_nlp, [article_dir], tmp_path / "one")
+    summary = run(rule_nlp, [article_dir], tmp_path / "two", n_process=2, batch_size=1)
+    assert summary.processed == 4
+    for name in TABLES:
+        left, right = pd.read_parquet(tmp_path / "one" / name), pd.read_parquet(tmp_path / "two" / name)
+        pd.testing.assert_frame_equal(left, right, check_like=False)
+
+
 def test_append_adds_only_new_documents(rule_nlp, article_dir, tmp_path):
     out = tmp_path / "out"
     run(rule_nlp, [article_dir / "tda.txt"], out)

@@ -49,6 +49,49 @@ def _accepted(stream: Iterable[Article | Skipped], seen: set[str], summary: RunS
         yield item.text, item
 
 
+# The pipeline and version the worker processes use; set in the parent before they are forked,
+# so each worker shares the loaded model instead of unpickling one.
+_WORKER: dict = {}
+
+
+def _rows_of_batch(batch: list[tuple[str, Article]]) -> list[dict[str, list[dict]]]:
+    nlp, version = _WORKER["nlp"], _WORKER["version"]
+    return [doc_rows(doc, article, version)
+            for doc, article in nlp.pipe(batch, as_tuples=True, batch_size=len(batch))]
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _processed_rows(nlp: Language, articles: Iterator[tuple[str, Article]], version: str, batch_size: int,
+                    n_process: int) -> Iterator[dict[str, list[dict]]]:
+    """Table rows per article, in input order. With several processes each worker runs the whole
+    pipeline *and* the row conversion, and sends back plain rows: spaCy's own `n_process` would
+    send whole Docs back (tensor, spans, extension data) for the parent to unpickle, which on a
+    2-core machine leaves the workers waiting on the parent."""
+    if n_process <= 1:
+        for doc, article in nlp.pipe(articles, as_tuples=True, batch_size=batch_size):
+            yield doc_rows(doc, article, version)
+        return
+    import multiprocessing
+
+    _WORKER.update(nlp=nlp, version=version)
+    try:
+        with multiprocessing.get_context("fork").Pool(n_process) as pool:
+            for rows in pool.imap(_rows_of_batch, _batches(articles, batch_size)):
+                yield from rows
+    finally:
+        _WORKER.clear()
+
+
 def extract(inputs: list[str | Path], out_dir: str | Path, nlp: Language, *, append: bool = False,
             batch_size: int = 16, n_process: int = 1, max_chars: int = DEFAULT_MAX_CHARS,
             progress: bool = True, report=None, resolve: bool = True, on_document=None) -> RunSummary:
@@ -70,8 +113,7 @@ def extract(inputs: list[str | Path], out_dir: str | Path, nlp: Language, *, app
         seen = writer.existing_hashes()
         articles = _accepted(iter_articles(inputs, max_chars=max_chars), seen, summary, report)
         pending: dict[str, list[dict]] = {"documents": [], "mentions": [], "entities": [], "relations": []}
-        for doc, article in nlp.pipe(articles, as_tuples=True, batch_size=batch_size, n_process=n_process):
-            rows = doc_rows(doc, article, version)
+        for rows in _processed_rows(nlp, articles, version, batch_size, n_process):
             for name, batch in rows.items():
                 pending[name].extend(batch)
             summary.processed += 1
