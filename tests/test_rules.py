@@ -116,10 +116,23 @@ def test_a_gazetteer_name_keeps_its_link_when_the_model_wins_the_span(default_nl
     ("Fue trasladado a la cárcel de Tocuyito.", "Tocuyito"),
     ("Inmates rioted in the Centro Penitenciario de Aragua.", "Centro Penitenciario de Aragua"),
     ("Los Choneros controlled the Penitenciaría del Litoral.", "Penitenciaría del Litoral"),
+    ("Leaders serve time in the Itagüí maximum-security prison.", "Itagüí"),
 ])
 def test_facilities(rule_nlp, text, span):
     found, _ = mentions(rule_nlp, text)
     assert (span, "FACILITY") in found
+
+
+@pytest.mark.parametrize("text,facility,nickname", [
+    ("Bosses are held in the Itagüí maximum-security prison, known as La Paz, near Medellín.", "Itagüí", "La Paz"),
+    ("Están presos en el Complejo Penitenciario de Arica, conocido como Acha. La fiscalía apeló.",
+     "Complejo Penitenciario de Arica", "Acha"),
+])
+def test_a_prison_known_as_a_nickname_is_one_facility_not_a_person(rule_nlp, text, facility, nickname):
+    found, doc = mentions(rule_nlp, text)
+    assert (nickname, "FACILITY") in found and (nickname, "PERSON") not in found
+    entity = next(e for e in doc._.crimeie_entities if e["name"] == facility)
+    assert entity["label"] == "FACILITY" and nickname in entity["aliases"]
 
 
 def test_a_name_never_ends_in_a_connector(rule_nlp):

@@ -18,6 +18,13 @@ from pipeline.nlp.extensions import add_candidate, add_link
 from pipeline.nlp.lexicon import fold, load_json
 from pipeline.nlp.names import CONNECTORS, SENTENCE_WORDS, is_capitalized, title_words
 
+# What a prison is called before `known as` (lowercase type words, or the first word of its name).
+_FACILITY_WORDS = {"prison", "prisons", "jail", "jails", "penitentiary", "penitentiaries", "carcel", "carceles",
+                   "penal", "penales", "presidio", "reclusorio", "centro penitenciario", "complex"}
+_PRISON_MODIFIERS = {"maximum", "minimum", "medium", "high", "top", "-", "security", "federal", "state", "military"}
+_FACILITY_NAME_HEADS = {"centro", "complejo", "penitenciaria", "carcel", "reclusorio", "presidio", "penal",
+                        "establecimiento", "instituto", "cereso", "cefereso"}
+
 OPEN_QUOTES = {"“", "\"", "'", "‘", "«", "„"}
 CLOSE_QUOTES = {"”", "\"", "'", "’", "»", "“"}
 
@@ -98,6 +105,17 @@ class AliasFinder:
             if cue in self.weak and not (a_start > 0 and doc[a_start - 1].text in OPEN_QUOTES):
                 i += 1
                 continue  # `called`/`dubbed` count only before a quoted name
+            facility = self._facility_before(doc, i)
+            if facility is not None:
+                # `the Itagüí maximum-security prison, known as La Paz`: the nickname of a prison.
+                nickname = add_candidate(doc, Span(doc, a_start, a_end, label="FACILITY"),
+                                         f"{self.name}:facility_alias", self.score)
+                if facility[1] > facility[0]:
+                    named = add_candidate(doc, Span(doc, facility[0], facility[1], label="FACILITY"),
+                                          f"{self.name}:facility_name", self.score)
+                    add_link(doc, named, nickname, "alias")
+                i = a_end
+                continue
             alias_span = add_candidate(doc, Span(doc, a_start, a_end, label="PERSON"), f"{self.name}:alias", self.score)
             # The person: the name right before the cue, skipping a comma or an opening parenthesis.
             k = i
@@ -115,6 +133,34 @@ class AliasFinder:
         self._inner_nicknames(doc)
         self._repeat_aliases(doc, found)
         return doc
+
+    @staticmethod
+    def _facility_before(doc: Doc, cue_start: int) -> tuple[int, int] | None:
+        """If what the cue names is a prison: (start, end) of its capitalized name (`Complejo
+        Penitenciario de Arica`), or an empty range when only a type word precedes (`prison`)."""
+        k = cue_start
+        while k > 0 and doc[k - 1].text in {",", "("}:
+            k -= 1
+        if k == 0:
+            return None
+        last = fold(doc[k - 1].text)
+        if not is_capitalized(doc[k - 1]):
+            if last not in _FACILITY_WORDS:
+                return None
+            # `the Itagüí maximum-security prison`: the name before the type word and its modifiers.
+            j = k - 1
+            while j > 0 and not is_capitalized(doc[j - 1]) and fold(doc[j - 1].text) in _PRISON_MODIFIERS:
+                j -= 1
+            i = j
+            while i > 0 and is_capitalized(doc[i - 1]) and not doc[i - 1].is_sent_start:
+                i -= 1
+            return (i, j) if i < j else (k, k)
+        start = k - 1
+        while start > 0 and (is_capitalized(doc[start - 1]) or doc[start - 1].text in CONNECTORS):
+            start -= 1
+        while start < k and doc[start].text in CONNECTORS:
+            start += 1
+        return (start, k) if fold(doc[start].text) in _FACILITY_NAME_HEADS else None
 
     def _repeat_aliases(self, doc: Doc, aliases: list[Span]) -> None:
         """Later uses of an alias the text introduced (`El Mencho` again, five paragraphs on) are

@@ -22,6 +22,10 @@ _NAME_HEADS = {"centro", "penitenciaria", "carcel", "complejo", "internado", "re
                "base", "aeropuerto", "puerto", "port", "airport", "puente"}
 
 
+_MODIFIERS = {"maximum", "minimum", "medium", "high", "top", "-", "security", "maximum-security", "high-security",
+              "federal", "state", "military", "women's", "men's", "model", "supermax", "central", "regional"}
+
+
 class FacilityFinder:
     def __init__(self, name: str, score: float):
         self.name, self.score = name, score
@@ -47,8 +51,10 @@ class FacilityFinder:
             head = fold(token.text)
             if head not in _PRISON_HEADS or token.i in covered or is_capitalized(token):
                 continue
-            # X prison / X jail: the capitalized name right before the type word.
+            # X prison / X jail / X maximum-security prison: the capitalized name before the type word.
             j = token.i
+            while j > 0 and fold(doc[j - 1].text) in _MODIFIERS and not is_capitalized(doc[j - 1]):
+                j -= 1
             i = j
             while i > 0 and (is_capitalized(doc[i - 1]) or (doc[i - 1].like_num and i < j)):
                 i -= 1
