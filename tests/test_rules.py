@@ -41,6 +41,8 @@ def test_nickname_inside_a_name_runs_first_letter_to_last(rule_nlp, text, span):
     ("The Servicio Bolivariano de Inteligencia Nacional – SEBIN detained him.", "Servicio Bolivariano de Inteligencia Nacional", "SEBIN", "ORGANIZATION"),
     ("The Autodefensas Gaitanistas de Colombia (AGC) expanded; AGC fighters moved north.",
      "Autodefensas Gaitanistas de Colombia", "AGC", "CRIMINAL_GROUP"),
+    ("Riots broke out at the Centro Femenino de Adaptación Social (CEFAS), a prison near Tegucigalpa.",
+     "Centro Femenino de Adaptación Social", "CEFAS", "FACILITY"),
 ])
 def test_acronym_joins_its_full_name(rule_nlp, text, full, acronym, label):
     found, doc = mentions(rule_nlp, text)

@@ -92,8 +92,9 @@ class AcronymFinder:
 
     def _label(self, doc: Doc, long: tuple[int, int], short: Span) -> str:
         for span in doc.spans.get(CANDIDATES, []):
-            if span.id_.startswith("crimeie_gazetteer") and (span.start, span.end) in (long, (short.start, short.end)):
-                return span.label_
+            if span.id_.startswith(("crimeie_gazetteer", "crimeie_facilities")) \
+                    and (span.start, span.end) in (long, (short.start, short.end)):
+                return span.label_  # a known name, or a prison named by its type word (`Centro … (CEFAS)`)
         label, _ = classify_run([t.text for t in doc[long[0]:long[1]]], [], self.cues)
         return label if label in ("CRIMINAL_GROUP", "ORGANIZATION") else "ORGANIZATION"
 
