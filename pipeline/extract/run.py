@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.language import Language
+from spacy.util import minibatch
 
 from pipeline.extract.rows import doc_rows
 from pipeline.ingest import Article, Skipped, iter_articles
@@ -60,17 +61,6 @@ def _rows_of_batch(batch: list[tuple[str, Article]]) -> list[dict[str, list[dict
             for doc, article in nlp.pipe(batch, as_tuples=True, batch_size=len(batch))]
 
 
-def _batches(items: Iterable, size: int) -> Iterator[list]:
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _processed_rows(nlp: Language, articles: Iterator[tuple[str, Article]], version: str, batch_size: int,
                     n_process: int) -> Iterator[dict[str, list[dict]]]:
     """Table rows per article, in input order. With several processes each worker runs the whole
@@ -86,7 +76,7 @@ def _processed_rows(nlp: Language, articles: Iterator[tuple[str, Article]], vers
     _WORKER.update(nlp=nlp, version=version)
     try:
         with multiprocessing.get_context("fork").Pool(n_process) as pool:
-            for rows in pool.imap(_rows_of_batch, _batches(articles, batch_size)):
+            for rows in pool.imap(_rows_of_batch, minibatch(articles, size=batch_size)):
                 yield from rows
     finally:
         _WORKER.clear()

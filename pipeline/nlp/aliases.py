@@ -15,15 +15,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import add_candidate, add_link
+from pipeline.nlp.facilities import PRISON_MODIFIERS, PRISON_NAME_HEADS
 from pipeline.nlp.lexicon import fold, load_json
 from pipeline.nlp.names import CONNECTORS, SENTENCE_WORDS, is_capitalized, title_words
 
-# What a prison is called before `known as` (lowercase type words, or the first word of its name).
+# Lowercase type words that a prison's nickname can follow (`the prisons known as El Pozo`).
 _FACILITY_WORDS = {"prison", "prisons", "jail", "jails", "penitentiary", "penitentiaries", "carcel", "carceles",
-                   "penal", "penales", "presidio", "reclusorio", "centro penitenciario", "complex"}
-_PRISON_MODIFIERS = {"maximum", "minimum", "medium", "high", "top", "-", "security", "federal", "state", "military"}
-_FACILITY_NAME_HEADS = {"centro", "complejo", "penitenciaria", "carcel", "reclusorio", "presidio", "penal",
-                        "establecimiento", "instituto", "cereso", "cefereso"}
+                   "penal", "penales", "presidio", "reclusorio", "complex"}
 
 OPEN_QUOTES = {"“", "\"", "'", "‘", "«", "„"}
 CLOSE_QUOTES = {"”", "\"", "'", "’", "»", "“"}
@@ -149,7 +147,7 @@ class AliasFinder:
                 return None
             # `the Itagüí maximum-security prison`: the name before the type word and its modifiers.
             j = k - 1
-            while j > 0 and not is_capitalized(doc[j - 1]) and fold(doc[j - 1].text) in _PRISON_MODIFIERS:
+            while j > 0 and not is_capitalized(doc[j - 1]) and fold(doc[j - 1].text) in PRISON_MODIFIERS:
                 j -= 1
             i = j
             while i > 0 and is_capitalized(doc[i - 1]) and not doc[i - 1].is_sent_start:
@@ -160,7 +158,7 @@ class AliasFinder:
             start -= 1
         while start < k and doc[start].text in CONNECTORS:
             start += 1
-        return (start, k) if fold(doc[start].text) in _FACILITY_NAME_HEADS else None
+        return (start, k) if fold(doc[start].text) in PRISON_NAME_HEADS else None
 
     def _repeat_aliases(self, doc: Doc, aliases: list[Span]) -> None:
         """Later uses of an alias the text introduced (`El Mencho` again, five paragraphs on) are

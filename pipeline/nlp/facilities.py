@@ -17,13 +17,17 @@ from pipeline.nlp.names import CONNECTORS, SENTENCE_WORDS, capitalized_runs, is_
 
 _PRISON_HEADS = {"prison", "jail", "penitentiary", "penitenciaria", "carcel", "reclusorio", "penal", "presidio",
                  "prision", "correctional", "detention"}
-_NAME_HEADS = {"centro", "penitenciaria", "carcel", "complejo", "internado", "reclusorio", "presidio",
-               "penal", "instituto", "comunidad", "rodeo", "prision", "establecimiento", "cereso", "cefereso",
-               "base", "aeropuerto", "puerto", "port", "airport", "puente"}
+#: First words of a prison's own name (`Complejo Penitenciario de Arica`); the alias finder reads them too.
+PRISON_NAME_HEADS = {"centro", "complejo", "penitenciaria", "carcel", "reclusorio", "presidio", "penal",
+                     "establecimiento", "instituto", "cereso", "cefereso"}
+_NAME_HEADS = PRISON_NAME_HEADS | {"internado", "comunidad", "rodeo", "prision", "base", "aeropuerto", "puerto",
+                                   "port", "airport", "puente"}
 
 
-_MODIFIERS = {"maximum", "minimum", "medium", "high", "top", "-", "security", "maximum-security", "high-security",
-              "federal", "state", "military", "women's", "men's", "model", "supermax", "central", "regional"}
+#: Words between a prison's name and its type word (`Itagüí maximum-security prison`).
+PRISON_MODIFIERS = {"maximum", "minimum", "medium", "high", "top", "-", "security", "federal", "state", "military"}
+_MODIFIERS = PRISON_MODIFIERS | {"maximum-security", "high-security", "women's", "men's", "model", "supermax",
+                                 "central", "regional"}
 
 
 class FacilityFinder:

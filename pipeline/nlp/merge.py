@@ -59,15 +59,13 @@ def _trimmed(span: Span) -> Span | None:
         return span
     if end == span.start:
         return None
-    new = Span(span.doc, span.start, end, label=span.label_, kb_id=span.kb_id_, span_id=span.id_)
-    new._.crimeie_score = span._.crimeie_score
-    new._.crimeie_key = span._.crimeie_key
-    return new
+    return _copy(span, end=end)
 
 
-def _with_kb_id(span: Span, kb_id: str) -> Span:
-    """A copy of `span` with `kb_id`, its extension values carried over (they are keyed by kb_id)."""
-    new = Span(span.doc, span.start, span.end, label=span.label_, kb_id=kb_id, span_id=span.id_)
+def _copy(span: Span, end: int | None = None, kb_id: str | None = None) -> Span:
+    """`span` with a new end or kb_id, its extension values carried over (they are keyed by both)."""
+    new = Span(span.doc, span.start, span.end if end is None else end, label=span.label_,
+               kb_id=span.kb_id_ if kb_id is None else kb_id, span_id=span.id_)
     new._.crimeie_score = span._.crimeie_score
     new._.crimeie_key = span._.crimeie_key
     return new
@@ -84,7 +82,7 @@ class CandidateMerger:
         # A gazetteer entry's canonical name (`kb_id_`) ties `PCC` to `Primeiro Comando da Capital`;
         # keep it when another source won the same span.
         known = {(s.start, s.end, s.label_): s.kb_id_ for s in candidates if s.kb_id_}
-        chosen = [_with_kb_id(s, known[s.start, s.end, s.label_])
+        chosen = [_copy(s, kb_id=known[s.start, s.end, s.label_])
                   if not s.kb_id_ and (s.start, s.end, s.label_) in known else s for s in chosen]
         doc.ents = filter_spans(chosen)
         return doc

@@ -73,7 +73,7 @@ def pair_features(ctx: "DocContext", head: Span, tail: Span) -> dict[str, float]
             feats[f"trig_before={label}|{types}"] = 1.0
     for i in range(second.end, min(second.end + 3, len(lemma))):
         feats[f"after={lemma[i]}"] = 1.0
-    between_text = ctx.text[first.end:second.start]
+    between_text = ctx.folded[first.end:second.start]
     if "," in between_text and gap <= 6:
         feats["comma_apposition"] = 1.0
     if "(" in between_text or ")" in between_text:
@@ -94,27 +94,23 @@ def pair_features(ctx: "DocContext", head: Span, tail: Span) -> dict[str, float]
     return feats
 
 
-def candidate_pairs(doc: Doc, window: int = 1):
+@lru_cache(maxsize=None)
+def allows_any(head_label: str, tail_label: str) -> bool:
+    """Does some relation of the guideline table take these argument labels?"""
+    return bool(load_schema().allowed_relations(head_label, tail_label))
+
+
+def candidate_pairs(ctx: "DocContext", window: int = 1):
     """Ordered (head, tail) mention pairs whose labels some relation allows, within `window` sentences."""
-    schema = load_schema()
-    sents = list(doc.sents)
-    sent_index = {}
-    for n, s in enumerate(sents):
-        for t in s:
-            sent_index[t.i] = n
-    ents = list(doc.ents)
-    allowed_cache: dict[tuple[str, str], bool] = {}
+    ents = list(ctx.doc.ents)
     for h in ents:
         for t in ents:
             if h is t or h.start == t.start:
                 continue
-            if abs(sent_index[h.start] - sent_index[t.start]) > window:
+            if abs(ctx.sent_index[h.start] - ctx.sent_index[t.start]) > window:
                 continue
-            key = (h.label_, t.label_)
-            if key not in allowed_cache:
-                allowed_cache[key] = bool(schema.allowed_relations(*key))
-            if allowed_cache[key]:
-                yield h, t, sent_index
+            if allows_any(h.label_, t.label_):
+                yield h, t
 
 
 # -- document level: one candidate per entity pair --------------------------------------------
@@ -137,7 +133,6 @@ class DocContext:
                 self.sent_index[t.i] = n
         # Folded words, computed once: features look at the same tokens many times.
         self.lemma = [fold(t.lemma_ or t.text) for t in doc]
-        self.text = [t.text for t in doc]
         self.folded = [fold(t.text) for t in doc]
         self.punct = [t.is_punct for t in doc]
         self.ent_bounds = [(e.start, e.end) for e in doc.ents]
@@ -204,16 +199,14 @@ def entity_pair_candidates(ctx: DocContext, max_sentences: int):
     """Ordered entity pairs (head, tail) whose labels some relation allows and whose mentions come
     within `max_sentences` sentences of each other (or whose tail sits in a sentence that refers
     to the head with a generic phrase such as "the gang")."""
-    schema = load_schema()
     keys = list(ctx.mentions)
     sent_sets = {k: {ctx.sent_index[m.start] for m in ctx.mentions[k]} for k in keys}
     anaphor_sents: dict[int, set[int]] = {}
     for n, k in ctx.anaphor_group.items():
         anaphor_sents.setdefault(k, set()).add(n)
-    allowed = {(a, b): bool(schema.allowed_relations(a, b)) for a in schema.entity_labels for b in schema.entity_labels}
     for h in keys:
         for t in keys:
-            if h == t or not allowed[ctx.label_of[h], ctx.label_of[t]]:
+            if h == t or not allows_any(ctx.label_of[h], ctx.label_of[t]):
                 continue
             hs, ts = sent_sets[h], sent_sets[t]
             near = min(abs(a - b) for a in hs for b in ts)

@@ -98,7 +98,7 @@ class RelationExtractor:
                              "component": f"{self.name}:{rule}", "_sents": sents}
 
         if self.use_rules:
-            for head, tail, _ in candidate_pairs(doc, self.window):
+            for head, tail in candidate_pairs(ctx, self.window):
                 he, te = head._.crimeie_entity, tail._.crimeie_entity
                 if he is None or te is None or he == te:
                     continue
