@@ -205,6 +205,8 @@ def test_activity_keys_drop_mentions_outside_the_taxonomy():
     import spacy
     from spacy.tokens import Span
 
+    import pipeline.nlp  # noqa: F401  (registers the factories)
+
     nlp = spacy.blank("en")
     keys = nlp.add_pipe("crimeie_activity_keys")
     doc = nlp.make_doc("They committed terrorism and murders .")
@@ -218,3 +220,33 @@ def test_activity_keys_drop_mentions_outside_the_taxonomy():
 def test_months_are_not_places(rule_nlp, text, word):
     found, _ = mentions(rule_nlp, text)
     assert (word, "LOCATION") not in found and ("Lima", "LOCATION") in found
+
+
+@pytest.mark.parametrize("mention,key", [
+    ("illegal mining", "illegal_mining"),
+    ("legal mining", None),        # a lawful activity is not a criminal one
+    ("examining", None),           # a stem counts at the start of a word only
+    ("massacres", "homicide"),
+])
+def test_activity_keys_for_model_mentions(mention, key):
+    import spacy
+    from spacy.tokens import Span
+
+    import pipeline.nlp  # noqa: F401  (registers the factories)
+
+    nlp = spacy.blank("en")
+    keys = nlp.add_pipe("crimeie_activity_keys")
+    doc = nlp.make_doc(f"They were {mention} there.")
+    doc.ents = [Span(doc, 2, 2 + len(mention.split()), label="CRIMINAL_ACTIVITY")]
+    found = {e.text: e._.crimeie_key for e in keys(doc).ents}
+    assert found == ({mention: key} if key else {})
+
+
+@pytest.mark.parametrize("text,us_is_place", [
+    ("U.S. prosecutors charged him in Miami.", False),   # a nationality adjective (GUIDELINES §4)
+    ("US officials met in Bogotá.", False),
+    ("He was extradited to the U.S. in 2019.", True),
+])
+def test_us_as_a_modifier_is_not_a_place(rule_nlp, text, us_is_place):
+    places = {e.text for e in rule_nlp(text).ents if e.label_ == "LOCATION"}
+    assert ("U.S." in places or "US" in places) == us_is_place

@@ -7,6 +7,7 @@ Matching is on folded surface text (phrases, longest first), then on lemmas for 
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from spacy.language import Language
@@ -94,12 +95,17 @@ class ActivityKeys:
     def __init__(self, name: str, lexicon: str, objects: str):
         self.name = name
         self.index, self.single = build_lexicon(lexicon)
-        hints = load_json(objects, ["stem_hints"])["stem_hints"]
-        self.hints = [(fold(k), v) for k, v in hints.items() if not k.startswith("_")]
+        data = load_json(objects, ["stem_hints", "lawful_modifiers"])
+        # A stem counts only at the start of a word: `mining` in `examining` is no activity.
+        self.hints = [(re.compile(r"(?<!\w)" + re.escape(fold(k))), v)
+                      for k, v in data["stem_hints"].items() if not k.startswith("_")]
         # Multiword stems first, so `human smuggl` wins over `smuggl`.
-        self.hints.sort(key=lambda kv: -len(kv[0].split()))
+        self.hints.sort(key=lambda kv: -len(kv[0].pattern.split()))
+        self.lawful = {fold(w) for w in data["lawful_modifiers"]["words"]}
 
     def key_for(self, span: Span) -> str | None:
+        if fold(span[0].text) in self.lawful:
+            return None
         matches = self.index.matches([t.text for t in span])
         if matches and matches[0][1] - matches[0][0] == len(span):
             return matches[0][3].key
@@ -109,7 +115,7 @@ class ActivityKeys:
                     return self.single[form]
         text = fold(span.text)
         for stem, key in self.hints:
-            if stem in text:
+            if stem.search(text):
                 return key
         return None
 

@@ -157,11 +157,22 @@ _LOCATIVE = {"in", "of", "en", "de", "from", "to", "across", "throughout", "near
 
 
 class PlaceKeys:
-    """After the merge: keys and coordinates for LOCATION mentions; surnames back to PERSON."""
+    """After the merge: keys and coordinates for LOCATION mentions; surnames back to PERSON.
 
-    def __init__(self, name: str):
+    A country abbreviation used as a modifier (`U.S. prosecutors`, `US officials`) is a
+    nationality adjective, not a place mention (GUIDELINES §4), so it is dropped.
+    """
+
+    def __init__(self, name: str, modifier_abbreviations: list[str]):
         self.name = name
         self.index = place_index()
+        self.modifier_abbreviations = set(modifier_abbreviations)
+
+    def _is_modifier(self, doc: Doc, ent: Span) -> bool:
+        if ent.text not in self.modifier_abbreviations or ent.end >= len(doc):
+            return False
+        following = doc[ent.end]
+        return following.is_alpha and following.pos_ in ("NOUN", "PROPN", "ADJ")
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
@@ -172,6 +183,9 @@ class PlaceKeys:
         changed = False
         new_ents = []
         for ent in ents:
+            if ent.label_ == "LOCATION" and self._is_modifier(doc, ent):
+                changed = True
+                continue
             if ent.label_ == "LOCATION" and len(ent) == 1 and normalize_name(ent.text) in person_words \
                     and not (ent.start > 0 and doc[ent.start - 1].lower_ in _LOCATIVE):
                 ent = _relabel(ent, "PERSON")
@@ -201,6 +215,7 @@ def make_places(nlp: Language, name: str, *, score: float):
     return PlaceMatcher(name, score)
 
 
-@Language.factory("crimeie_place_keys", requires=["doc.ents"], assigns=["doc.ents"])
-def make_place_keys(nlp: Language, name: str):
-    return PlaceKeys(name)
+@Language.factory("crimeie_place_keys", requires=["doc.ents"], assigns=["doc.ents"],
+                  default_config={"modifier_abbreviations": ["U.S.", "US", "U.K.", "UK", "U.S.A.", "USA"]})
+def make_place_keys(nlp: Language, name: str, *, modifier_abbreviations: list[str]):
+    return PlaceKeys(name, modifier_abbreviations)

@@ -36,19 +36,23 @@ def entity_pair_data(docs, max_sentences: int):
     return rows, labels, keys
 
 
-def _best_threshold(probs, keys, gold_pairs, symmetric: bool, default: float) -> tuple[float, float]:
+def _best_threshold(probs, keys, gold_pairs, symmetric: bool, default: float) -> tuple[float, float, tuple]:
+    """The threshold with the best pair F1, that F1 and its (tp, predicted, gold) counts."""
     scored: dict[tuple, float] = {}
     for k, p in zip(keys, probs):
         pair = _pair_key(k, symmetric)
         scored[pair] = max(scored.get(pair, 0.0), float(p))
-    best_f, best_t = -1.0, default
-    for t in np.arange(0.2, 0.96, 0.05):
+    best_f, best_t, best_counts = -1.0, default, (0, 0, len(gold_pairs))
+    for t in THRESHOLD_GRID:
         pred = {p for p, s in scored.items() if s >= t}
         tp = len(pred & gold_pairs)
         f = 2 * tp / (len(pred) + len(gold_pairs)) if pred or gold_pairs else 0.0
         if f > best_f + 1e-9:
-            best_f, best_t = f, float(round(t, 2))
-    return best_f, best_t
+            best_f, best_t, best_counts = f, float(round(t, 2)), (tp, len(pred), len(gold_pairs))
+    return best_f, best_t, best_counts
+
+
+THRESHOLD_GRID = np.arange(0.2, 0.96, 0.05)
 
 
 def _pair_key(k: tuple, symmetric: bool) -> tuple:
@@ -73,6 +77,7 @@ def train_relations(nlp: Language, train: list[dict], dev: list[dict], cfg: dict
     vectorizer.fit([r for r, t in zip(rows, is_train) if t])
     X = vectorizer.transform(rows)
     labels, coefs, intercepts, thresholds, report = [], [], [], {}, {}
+    totals = [0, 0, 0]  # out-of-fold tp, predicted, gold pairs over all labels
 
     def fit(mask, y):
         return LogisticRegression(C=float(cfg["C"]), max_iter=int(cfg["max_iter"]),
@@ -97,13 +102,17 @@ def train_relations(nlp: Language, train: list[dict], dev: list[dict], cfg: dict
                 out_of_fold[held] = fit(fitted, y).predict_proba(X[held])[:, 1]
         picked = [(k, p) for k, p, a in zip(keys, out_of_fold, allowed) if a]
         gold_pairs = {_pair_key(k, symmetric) for k, ls in zip(keys, gold_labels) if label in ls}
-        best_f, best_t = _best_threshold([p for _, p in picked], [k for k, _ in picked], gold_pairs, symmetric,
+        best_f, best_t, counts = _best_threshold([p for _, p in picked], [k for k, _ in picked], gold_pairs, symmetric,
                                          float(cfg["default_threshold"]))
         thresholds[label] = best_t
+        totals = [a + b for a, b in zip(totals, counts)]
         report[label] = {"cv_pair_f1": round(best_f, 4), "threshold": best_t,
                          "train_positives": int(y[allowed & is_train].sum()), "cv_positives": len(gold_pairs)}
         log(f"relations {label:14s} train+ {report[label]['train_positives']:4d}  "
             f"out-of-fold F1 {best_f:.3f} at {best_t}")
+    micro = 2 * totals[0] / (totals[1] + totals[2]) if totals[1] + totals[2] else 0.0
+    report["_micro"] = {"cv_pair_f1": round(micro, 4), "tp": totals[0], "predicted": totals[1], "gold": totals[2]}
+    log(f"relations out-of-fold micro F1 {micro:.3f} ({totals[0]} of {totals[2]} gold pairs, {totals[1]} predicted)")
     vocab = {f: int(i) for f, i in vectorizer.vocabulary_.items()}
     weights = {"labels": labels, "vocab": vocab, "coef": np.vstack(coefs), "intercept": np.array(intercepts),
                "thresholds": thresholds}
