@@ -18,6 +18,7 @@ def mentions(nlp, text):
     ("Yohan José Romero, nicknamed 'Johan Petrica', runs mines.", "Yohan José Romero", "Johan Petrica"),
     ("Yorbis Alexander Mendoza Piñango, 34, known as “El Gocho”, is accused.", "Yorbis Alexander Mendoza Piñango", "El Gocho"),
     ("The FARC's leader was Miguel Botache Santillana, known as “Gentil Duarte.” He died.", "Miguel Botache Santillana", "Gentil Duarte"),
+    ("Luiz Fernando da Costa, known as Fernandinho Beira-Mar, was caught.", "Luiz Fernando da Costa", "Fernandinho Beira-Mar"),
 ])
 def test_alias_and_name_are_one_person(rule_nlp, text, name, alias):
     found, doc = mentions(rule_nlp, text)

@@ -37,6 +37,21 @@ def _lca(a: Span, b: Span):
     return None
 
 
+def _path_words(ctx: "DocContext", head: Span, tail: Span, lca) -> list[str]:
+    """Lemmas on the dependency path between the two mentions' roots, ends excluded: the words
+    that say how they are related (`led`, `control`, `arrested`) even far apart in the sentence."""
+    if lca is None:
+        return []
+    words = []
+    for span in (head, tail):
+        token = span.root
+        while token.i != lca.i and token.head.i != token.i:
+            token = token.head
+            if token.i != lca.i and not (span.start <= token.i < span.end) and not ctx.punct[token.i]:
+                words.append(ctx.lemma[token.i])
+    return words[:8]
+
+
 def _trigger_labels(word: str, _cache: dict[str, tuple[str, ...]] = {}) -> tuple[str, ...]:
     labels = _cache.get(word)
     if labels is None:
@@ -86,6 +101,10 @@ def pair_features(ctx: "DocContext", head: Span, tail: Span) -> dict[str, float]
             feats[f"lca_types={top}|{types}"] = 1.0
             for label in _trigger_labels(top):
                 feats[f"trig_lca={label}|{types}"] = 1.0
+        for w in _path_words(ctx, head, tail, lca):
+            feats[f"path={w}"] = 1.0
+            for label in _trigger_labels(w):
+                feats[f"trig_path={label}|{types}"] = 1.0
         feats[f"hdep={head.root.dep_}"] = 1.0
         feats[f"tdep={tail.root.dep_}"] = 1.0
         feats[f"deps={head.root.dep_}>{tail.root.dep_}"] = 1.0
