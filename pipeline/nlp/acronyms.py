@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import CANDIDATES, add_candidate, add_link
-from pipeline.nlp.lexicon import cue_words, fold
+from pipeline.nlp.lexicon import fold
 from pipeline.nlp.names import CONNECTORS, is_capitalized, title_words
 from pipeline.nlp.spanish_names import classify_run
 
@@ -88,14 +88,13 @@ class AcronymFinder:
     def __init__(self, name: str, score: float):
         self.name, self.score = name, score
         self.titles = title_words()
-        self.cues = cue_words()
 
     def _label(self, doc: Doc, long: tuple[int, int], short: Span) -> str:
         for span in doc.spans.get(CANDIDATES, []):
             if span.id_.startswith(("crimeie_gazetteer", "crimeie_facilities")) \
                     and (span.start, span.end) in (long, (short.start, short.end)):
                 return span.label_  # a known name, or a prison named by its type word (`Centro … (CEFAS)`)
-        label, _ = classify_run([t.text for t in doc[long[0]:long[1]]], [], self.cues)
+        label, _ = classify_run([t.text for t in doc[long[0]:long[1]]], [])
         return label if label in ("CRIMINAL_GROUP", "ORGANIZATION") else "ORGANIZATION"
 
     def __call__(self, doc: Doc) -> Doc:

@@ -49,16 +49,18 @@ def _name_after(doc: Doc, i: int, max_len: int = 5) -> tuple[int, int] | None:
     while j < len(doc) and j - i < max_len:
         if is_capitalized(doc[j]) and not doc[j].is_sent_start:
             j += 1
-        elif (doc[j].text in CONNECTORS or _inner_hyphen(doc, j)) and j + 1 < len(doc) and is_capitalized(doc[j + 1]):
+        elif _joins_name(doc, j) and j + 1 < len(doc) and is_capitalized(doc[j + 1]):
             j += 2
         else:
             break
     return i, j
 
 
-def _inner_hyphen(doc: Doc, j: int) -> bool:
-    """A hyphen inside a word (`Beira-Mar`), not a dash between words."""
-    return doc[j].text == "-" and not doc[j - 1].whitespace_ and not doc[j].whitespace_
+def _joins_name(doc: Doc, j: int) -> bool:
+    """Token j (j > 0) can join two capitalized words into one name: a particle (`de`, `da`) or a
+    hyphen inside a word (`Beira-Mar`), not a dash between words."""
+    token = doc[j]
+    return token.text in CONNECTORS or (token.text == "-" and not doc[j - 1].whitespace_ and not token.whitespace_)
 
 
 def name_before(doc: Doc, end: int, titles: set[str], max_len: int = 7) -> tuple[int, int] | None:
@@ -67,8 +69,7 @@ def name_before(doc: Doc, end: int, titles: set[str], max_len: int = 7) -> tuple
     i = j
     while i > 0 and j - i < max_len:
         token = doc[i - 1]
-        if is_capitalized(token) or ((token.text in CONNECTORS or (i - 2 >= 0 and _inner_hyphen(doc, i - 1)))
-                                     and i - 2 >= 0 and is_capitalized(doc[i - 2]) and i < j):
+        if is_capitalized(token) or (i >= 2 and _joins_name(doc, i - 1) and is_capitalized(doc[i - 2]) and i < j):
             i -= 1
             if token.is_sent_start:
                 break

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp.lexicon import fold, load_json
 from pipeline.schema import load_schema
@@ -37,11 +37,9 @@ def _lca(a: Span, b: Span):
     return None
 
 
-def _path_words(ctx: "DocContext", head: Span, tail: Span, lca) -> list[str]:
+def _path_words(ctx: "DocContext", head: Span, tail: Span, lca: Token) -> list[str]:
     """Lemmas on the dependency path between the two mentions' roots, ends excluded: the words
     that say how they are related (`led`, `control`, `arrested`) even far apart in the sentence."""
-    if lca is None:
-        return []
     words = []
     for span in (head, tail):
         token = span.root
@@ -101,10 +99,10 @@ def pair_features(ctx: "DocContext", head: Span, tail: Span) -> dict[str, float]
             feats[f"lca_types={top}|{types}"] = 1.0
             for label in _trigger_labels(top):
                 feats[f"trig_lca={label}|{types}"] = 1.0
-        for w in _path_words(ctx, head, tail, lca):
-            feats[f"path={w}"] = 1.0
-            for label in _trigger_labels(w):
-                feats[f"trig_path={label}|{types}"] = 1.0
+            for w in _path_words(ctx, head, tail, lca):
+                feats[f"path={w}"] = 1.0
+                for label in _trigger_labels(w):
+                    feats[f"trig_path={label}|{types}"] = 1.0
         feats[f"hdep={head.root.dep_}"] = 1.0
         feats[f"tdep={tail.root.dep_}"] = 1.0
         feats[f"deps={head.root.dep_}>{tail.root.dep_}"] = 1.0
@@ -114,9 +112,10 @@ def pair_features(ctx: "DocContext", head: Span, tail: Span) -> dict[str, float]
 
 
 @lru_cache(maxsize=None)
-def allows_any(head_label: str, tail_label: str) -> bool:
-    """Does some relation of the guideline table take these argument labels?"""
-    return bool(load_schema().allowed_relations(head_label, tail_label))
+def allowed_labels(head_label: str, tail_label: str) -> frozenset[str]:
+    """The relations of the guideline table that take these argument labels."""
+    return frozenset(load_schema().allowed_relations(head_label, tail_label))
+
 
 
 def candidate_pairs(ctx: "DocContext", window: int = 1):
@@ -128,7 +127,7 @@ def candidate_pairs(ctx: "DocContext", window: int = 1):
                 continue
             if abs(ctx.sent_index[h.start] - ctx.sent_index[t.start]) > window:
                 continue
-            if allows_any(h.label_, t.label_):
+            if allowed_labels(h.label_, t.label_):
                 yield h, t
 
 
@@ -225,7 +224,7 @@ def entity_pair_candidates(ctx: DocContext, max_sentences: int):
         anaphor_sents.setdefault(k, set()).add(n)
     for h in keys:
         for t in keys:
-            if h == t or not allows_any(ctx.label_of[h], ctx.label_of[t]):
+            if h == t or not allowed_labels(ctx.label_of[h], ctx.label_of[t]):
                 continue
             hs, ts = sent_sets[h], sent_sets[t]
             near = min(abs(a - b) for a in hs for b in ts)

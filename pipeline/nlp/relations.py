@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.hedges import hedge_cue
-from pipeline.nlp.relation_features import (DocContext, candidate_pairs, entity_pair_candidates,
+from pipeline.nlp.relation_features import (DocContext, allowed_labels, candidate_pairs, entity_pair_candidates,
                                             entity_pair_features, triggers)
 from pipeline.schema import load_schema
 
@@ -102,14 +102,14 @@ class RelationExtractor:
                 he, te = head._.crimeie_entity, tail._.crimeie_entity
                 if he is None or te is None or he == te:
                     continue
-                allowed = set(self.schema.allowed_relations(head.label_, tail.label_))
+                allowed = allowed_labels(head.label_, tail.label_)
                 for label, score, rule in rule_relations(ctx, head, tail):
                     if label in allowed:
                         keep(he, te, label, score, rule, head, tail)
         if self.coef is not None:
             for he, te, near in entity_pair_candidates(ctx, self.max_sentences):
                 feats, (head, tail) = entity_pair_features(ctx, he, te, near)
-                allowed = set(self.schema.allowed_relations(ctx.label_of[he], ctx.label_of[te]))
+                allowed = allowed_labels(ctx.label_of[he], ctx.label_of[te])
                 for label, p in self.scores(feats).items():
                     if label in allowed and p >= self.thresholds.get(label, self.threshold):
                         keep(he, te, label, p, "model", head, tail)

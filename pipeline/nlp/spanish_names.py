@@ -10,6 +10,8 @@ place (`Los Angeles`) is left to the place component. Runs with no cue are left 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -20,13 +22,20 @@ from pipeline.nlp.names import capitalized_runs, title_words, trim_run
 _KEEP_AFTER = {"cartel", "cártel", "clan"}  # type words that belong to a group's name (GUIDELINES §2)
 
 
-def classify_run(words: list[str], next_words: list[str], cues: dict) -> tuple[str | None, int]:
+@lru_cache(maxsize=1)
+def _folded_cues() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Group heads, group cues and organization cues, folded once: `classify_run` runs for every
+    capitalized run of every document."""
+    cues = cue_words()
+    return tuple(frozenset(fold(w) for w in cues[key])
+                 for key in ("group_name_heads", "group_cues", "organization_cues"))
+
+
+def classify_run(words: list[str], next_words: list[str]) -> tuple[str | None, int]:
     """(label, extra tokens to take from `next_words`) for a capitalized run, or (None, 0)."""
     folded = [fold(w) for w in words]
     following = [fold(w) for w in next_words]
-    group_heads = {fold(w) for w in cues["group_name_heads"]}
-    group_cues = {fold(w) for w in cues["group_cues"]}
-    org_cues = {fold(w) for w in cues["organization_cues"]}
+    group_heads, group_cues, org_cues = _folded_cues()
     if following and following[0] in _KEEP_AFTER:
         return "CRIMINAL_GROUP", 1
     if following and following[0] in group_cues and following[0] not in ("front", "cell", "cells"):
@@ -45,7 +54,6 @@ def classify_run(words: list[str], next_words: list[str], cues: dict) -> tuple[s
 class SpanishNames:
     def __init__(self, name: str, score: float, places):
         self.name, self.score = name, score
-        self.cues = cue_words()
         self.titles = title_words()
         self.places = places
 
@@ -55,7 +63,7 @@ class SpanishNames:
             if end - start < 1:
                 continue
             words = [t.text for t in doc[start:end]]
-            label, extra = classify_run(words, [t.text for t in doc[end:end + 2]], self.cues)
+            label, extra = classify_run(words, [t.text for t in doc[end:end + 2]])
             if label is None:
                 continue
             if end - start == 1 and not extra and label != "CRIMINAL_GROUP":
