@@ -64,7 +64,9 @@ class NerCandidates:
         from pipeline.schema import load_schema
 
         self.name, self.source_name, self.score = name, source_name, score
-        self.labels = set(load_schema().entity_labels)
+        # A tuple in the schema's order, not a set: spaCy writes `labels` into meta.json, which
+        # must come out the same on every run.
+        self.labels = tuple(load_schema().entity_labels)
 
     def __call__(self, doc: Doc) -> Doc:
         for ent in doc.ents:

@@ -36,6 +36,9 @@ def entity_pair_data(docs, max_sentences: int):
     return rows, labels, keys
 
 
+THRESHOLD_GRID = np.arange(0.2, 0.96, 0.05)
+
+
 def _best_threshold(probs, keys, gold_pairs, symmetric: bool, default: float) -> tuple[float, float, tuple]:
     """The threshold with the best pair F1, that F1 and its (tp, predicted, gold) counts."""
     scored: dict[tuple, float] = {}
@@ -50,9 +53,6 @@ def _best_threshold(probs, keys, gold_pairs, symmetric: bool, default: float) ->
         if f > best_f + 1e-9:
             best_f, best_t, best_counts = f, float(round(t, 2)), (tp, len(pred), len(gold_pairs))
     return best_f, best_t, best_counts
-
-
-THRESHOLD_GRID = np.arange(0.2, 0.96, 0.05)
 
 
 def _pair_key(k: tuple, symmetric: bool) -> tuple:
@@ -76,7 +76,7 @@ def train_relations(nlp: Language, train: list[dict], dev: list[dict], cfg: dict
     vectorizer = DictVectorizer()
     vectorizer.fit([r for r, t in zip(rows, is_train) if t])
     X = vectorizer.transform(rows)
-    labels, coefs, intercepts, thresholds, report = [], [], [], {}, {}
+    labels, coefs, intercepts, thresholds, per_label = [], [], [], {}, {}
     totals = [0, 0, 0]  # out-of-fold tp, predicted, gold pairs over all labels
 
     def fit(mask, y):
@@ -102,16 +102,17 @@ def train_relations(nlp: Language, train: list[dict], dev: list[dict], cfg: dict
                 out_of_fold[held] = fit(fitted, y).predict_proba(X[held])[:, 1]
         picked = [(k, p) for k, p, a in zip(keys, out_of_fold, allowed) if a]
         gold_pairs = {_pair_key(k, symmetric) for k, ls in zip(keys, gold_labels) if label in ls}
-        best_f, best_t, counts = _best_threshold([p for _, p in picked], [k for k, _ in picked], gold_pairs, symmetric,
-                                         float(cfg["default_threshold"]))
+        best_f, best_t, counts = _best_threshold([p for _, p in picked], [k for k, _ in picked], gold_pairs,
+                                                 symmetric, float(cfg["default_threshold"]))
         thresholds[label] = best_t
         totals = [a + b for a, b in zip(totals, counts)]
-        report[label] = {"cv_pair_f1": round(best_f, 4), "threshold": best_t,
+        per_label[label] = {"cv_pair_f1": round(best_f, 4), "threshold": best_t,
                          "train_positives": int(y[allowed & is_train].sum()), "cv_positives": len(gold_pairs)}
-        log(f"relations {label:14s} train+ {report[label]['train_positives']:4d}  "
+        log(f"relations {label:14s} train+ {per_label[label]['train_positives']:4d}  "
             f"out-of-fold F1 {best_f:.3f} at {best_t}")
     micro = 2 * totals[0] / (totals[1] + totals[2]) if totals[1] + totals[2] else 0.0
-    report["_micro"] = {"cv_pair_f1": round(micro, 4), "tp": totals[0], "predicted": totals[1], "gold": totals[2]}
+    report = {"per_label": per_label,
+              "micro": {"cv_pair_f1": round(micro, 4), "tp": totals[0], "predicted": totals[1], "gold": totals[2]}}
     log(f"relations out-of-fold micro F1 {micro:.3f} ({totals[0]} of {totals[2]} gold pairs, {totals[1]} predicted)")
     vocab = {f: int(i) for f, i in vectorizer.vocabulary_.items()}
     weights = {"labels": labels, "vocab": vocab, "coef": np.vstack(coefs), "intercept": np.array(intercepts),
