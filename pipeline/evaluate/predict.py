@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from pipeline.extract.rows import doc_rows
 from pipeline.ingest import Article
@@ -39,12 +41,17 @@ def records_from_rows(documents: list[dict], mentions: list[dict], entities: lis
 
 def predict_records(nlp: Language, gold_docs: list[dict], batch_size: int = 16) -> list[dict]:
     """Run the pipeline over the gold texts and return pred records keyed by the gold ids."""
+    return records_from_docs(nlp, nlp.pipe((g["text"] for g in gold_docs), batch_size=batch_size), gold_docs)
+
+
+def records_from_docs(nlp: Language, docs: Iterable[Doc], gold_docs: list[dict]) -> list[dict]:
+    """Pred records from Docs that `nlp` already made of the gold texts, in the same order."""
     from pipeline.nlp.build import pipeline_version
 
     version = pipeline_version(nlp)
     rows: dict[str, list[dict]] = defaultdict(list)
-    articles = ((g["text"], Article(doc_id=g["id"], text=g["text"], lang=g.get("lang", "en"))) for g in gold_docs)
-    for doc, article in nlp.pipe(articles, as_tuples=True, batch_size=batch_size):
+    for doc, g in zip(docs, gold_docs):
+        article = Article(doc_id=g["id"], text=g["text"], lang=g.get("lang", "en"))
         for name, batch in doc_rows(doc, article, version).items():
             rows[name].extend(batch)
     return records_from_rows(rows["documents"], rows["mentions"], rows["entities"], rows["relations"])
