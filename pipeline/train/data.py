@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
+from spacy.util import filter_spans
 
 
 def paragraphs(record: dict) -> list[tuple[str, list[tuple[int, int, str]]]]:
@@ -32,8 +33,6 @@ def ner_examples(nlp: Language, records: list[dict]) -> list[Example]:
                     or doc.char_span(start, end, label=label, alignment_mode="expand")
                 if span is not None:
                     ents.append(span)
-            from spacy.util import filter_spans
-
             examples.append(Example.from_dict(doc, {"entities": [(s.start_char, s.end_char, s.label_) for s in filter_spans(ents)]}))
     return examples
 
@@ -41,7 +40,6 @@ def ner_examples(nlp: Language, records: list[dict]) -> list[Example]:
 def gold_mention_docs(nlp: Language, records: list[dict]) -> list[tuple[Doc, dict]]:
     """Parsed docs whose `doc.ents` are the gold mentions, each tagged with its gold entity index."""
     out = []
-    ids = {}
     disabled = [p for p in ("ner",) if p in nlp.pipe_names]
     with nlp.select_pipes(disable=disabled):
         docs = list(nlp.pipe(r["text"] for r in records))
@@ -52,8 +50,6 @@ def gold_mention_docs(nlp: Language, records: list[dict]) -> list[tuple[Doc, dic
             span = doc.char_span(s["start"], s["end"], label=s["label"], alignment_mode="expand")
             if span is not None:
                 ents.append((span, ids[s["entity"]]))
-        from spacy.util import filter_spans
-
         kept = filter_spans([s for s, _ in ents])
         keep = {(s.start, s.end) for s in kept}
         doc.ents = kept
