@@ -251,3 +251,19 @@ def test_activity_keys_for_model_mentions(mention, key):
 def test_us_as_a_modifier_is_not_a_place(rule_nlp, text, us_is_place):
     places = {e.text for e in rule_nlp(text).ents if e.label_ == "LOCATION"}
     assert ("U.S." in places or "US" in places) == us_is_place
+
+
+@pytest.mark.parametrize("text,span", [
+    ("Migrants from Honduras, Guatemala and El Salvador crossed into Mexico.", "El Salvador"),
+    ("Troops moved against a camp near La Victoria, a river town in Apure state.", "La Victoria"),
+    ("El grupo cobra extorsiones en la provincia de El Oro, en la frontera con Perú.", "El Oro"),
+])
+def test_a_capitalized_spanish_article_stays_in_a_place_name(default_nlp, text, span):
+    """GUIDELINES §2: the article is part of the name where it is written with a capital letter."""
+    found, _ = mentions(default_nlp, text)
+    assert (span, "LOCATION") in found
+
+
+def test_a_lowercase_article_stays_out_of_a_model_mention(default_nlp):
+    found, _ = mentions(default_nlp, "Según la fiscalía, el Tren de Aragua controla la trata en Santiago.")
+    assert ("Tren de Aragua", "CRIMINAL_GROUP") in found
