@@ -27,6 +27,15 @@ def test_alias_and_name_are_one_person(rule_nlp, text, name, alias):
     assert alias in entity["aliases"]
 
 
+@pytest.mark.parametrize("text,group", [
+    ("Traffickers in Huehuetenango answer to the group known as Los Huistas, police said.", "Los Huistas"),
+    ("En Trujillo opera la banda conocida como Los Pulpos, según la policía.", "Los Pulpos"),
+])
+def test_what_a_group_is_known_as_is_not_a_person(rule_nlp, text, group):
+    found, _ = mentions(rule_nlp, text)
+    assert (group, "PERSON") not in found and (group, "CRIMINAL_GROUP") in found
+
+
 @pytest.mark.parametrize("text,span", [
     ("Police say alias “Niño” Guerrero fled.", "Niño” Guerrero"),
     ("Héctor “El Niño” Guerrero ran the prison.", "Héctor “El Niño” Guerrero"),

@@ -88,6 +88,8 @@ class AliasFinder:
         self.cues = sorted((tuple(c) for c in data["cues"]), key=len, reverse=True)
         self.weak = {tuple(c) for c in data["weak_cues"]}
         self.articles = set(data["lowercase_articles"])
+        self.group_words = {fold(w) for w in data.get("group_words", [])}
+        self.group_articles = set(data.get("group_articles", []))
         self.titles = title_words()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -121,11 +123,15 @@ class AliasFinder:
                     add_link(doc, named, nickname, "alias")
                 i = a_end
                 continue
-            alias_span = add_candidate(doc, Span(doc, a_start, a_end, label="PERSON"), f"{self.name}:alias", self.score)
             # The person: the name right before the cue, skipping a comma or an opening parenthesis.
             k = i
             while k > 0 and doc[k - 1].text in {",", "(", "–", "—", "-"}:
                 k -= 1
+            if doc[a_start].text in self.group_articles or (k > 0 and fold(doc[k - 1].text) in self.group_words):
+                # `the group known as Los Huistas`: the name of a group, which the group rules type.
+                i = a_end
+                continue
+            alias_span = add_candidate(doc, Span(doc, a_start, a_end, label="PERSON"), f"{self.name}:alias", self.score)
             if k >= 2 and doc[k - 1].like_num and len(doc[k - 1]) <= 3 and doc[k - 2].text == ",":
                 k -= 2  # an age between name and cue: `Yorbis Mendoza, 34, known as “El Gocho”`
             person = name_before(doc, k, self.titles) if k < i or cue[0] == "(" else name_before(doc, i, self.titles)
