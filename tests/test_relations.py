@@ -77,6 +77,23 @@ def test_the_gang_refers_to_the_group_named_earlier_in_the_paragraph(default_nlp
     assert "anaphor|CRIMINAL_GROUP>LOCATION" in feats
 
 
+def test_a_pronoun_is_a_mention_of_the_entity_it_stands_for(default_nlp):
+    """`Its members` two sentences on still means Los Choneros, and `he` means the last person named,
+    so (Los Choneros, Manta) and (Macías, Guayaquil) get same-sentence evidence through the pronoun."""
+    from pipeline.nlp.relation_features import DocContext, entity_pair_features
+
+    doc = default_nlp("Los Choneros grew out of a prison in Manabí. Police said it was a small gang then. "
+                      "Its members now extort shop owners in Manta. José Adolfo Macías founded a cell. "
+                      "In 2011 he moved to Guayaquil.")
+    ctx = DocContext(doc)
+    index = {e["name"]: e["index"] for e in doc._.crimeie_entities}
+    group, person = index["Los Choneros"], index["José Adolfo Macías"]
+    assert [m.text for m in ctx.mentions[group] if m._.crimeie_entity is None] == ["it", "Its"]
+    assert [m.text for m in ctx.mentions[person] if m._.crimeie_entity is None] == ["he"]
+    feats, _ = entity_pair_features(ctx, group, index["Manta"], 0)
+    assert "pm:same_sentence" in feats and "m:same_sentence" not in feats
+
+
 def test_gazetteer_geography_is_a_feature_not_a_relation(default_nlp):
     """A city and its country get `geo=inside_country`; places in two countries `geo=other_country`."""
     from pipeline.nlp.relation_features import DocContext, entity_pair_features

@@ -8,6 +8,7 @@ linear model per relation label, so every score can be explained.
 
 from __future__ import annotations
 
+import bisect
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
@@ -133,10 +134,12 @@ def candidate_pairs(ctx: "DocContext", window: int = 1):
 
 # -- document level: one candidate per entity pair --------------------------------------------
 
-_ANAPHORS = ("the gang", "the group", "the organization", "the organisation", "the cartel", "the criminal group",
-             "the network", "the faction", "the band", "the criminal organization", "the megabanda", "the militia",
-             "la banda", "el grupo", "la organización", "la organizacion", "el cartel", "el cártel",
-             "la estructura", "la megabanda", "la red", "la facción", "la faccion", "el grupo criminal")
+@lru_cache(maxsize=1)
+def _references() -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """Generic group references and the labels each pronoun can stand for (references.json)."""
+    data = load_json("references.json", ["generic_group_references", "pronouns"])
+    pronouns = {word: tuple(labels.split()) for labels, words in data["pronouns"].items() for word in words}
+    return tuple(data["generic_group_references"]), pronouns
 
 
 class DocContext:
@@ -175,12 +178,13 @@ class DocContext:
         # Generic group references ("the gang") and the group they most plausibly mean: the last
         # group named in the same paragraph, else the document's most mentioned group.
         folded = [fold(s.text) for s in self.sents]
+        anaphors, _ = _references()
         self.anaphor_group: dict[int, int] = {}
         group_mentions = sorted((m for k, ms in self.mentions.items() if self.label_of[k] == "CRIMINAL_GROUP"
                                  for m in ms), key=lambda m: m.start)
         top_group = next((k for k, r in self.rank.items() if r == 1 and self.label_of[k] == "CRIMINAL_GROUP"), None)
         for n, f in enumerate(folded):
-            if not any(a in f for a in _ANAPHORS):
+            if not any(a in f for a in anaphors):
                 continue
             start = self.sents[n].start
             previous = [m for m in group_mentions if m.start < start
@@ -201,8 +205,31 @@ class DocContext:
                     key = place.key if place is not None else None
                 if key and not key.startswith("region:"):
                     self.place_key[k] = key
+        self._add_pronoun_mentions()
         self.sent_triggers = [{label for i in range(s.start, s.end) for label in _trigger_labels(self.lemma[i])}
                               for s in self.sents]
+
+
+    def _add_pronoun_mentions(self) -> None:
+        """A pronoun (`its members`, `he led`) becomes one more mention of the nearest preceding
+        entity of a label it can stand for, within two sentences: cheap coreference that lets a
+        relation stated about `it` or `he` reach the named entity. These mentions are not in
+        `doc.ents` and have no `crimeie_entity`; the features tell them apart."""
+        _, pronouns = _references()
+        doc, si = self.doc, self.sent_index
+        named = sorted((m for ms in self.mentions.values() for m in ms), key=lambda m: m.start)
+        starts = [m.start for m in named]
+        for token in doc:
+            labels = pronouns.get(token.lower_)
+            if labels is None or (token.lower_ == "it" and token.dep_ != "nsubj"):
+                continue
+            n = si[token.i]
+            j = bisect.bisect_left(starts, token.i) - 1
+            while j >= 0 and si[named[j].start] >= n - 2:
+                if named[j].label_ in labels:
+                    self.mentions[named[j]._.crimeie_entity].append(Span(doc, token.i, token.i + 1, label=named[j].label_))
+                    break
+                j -= 1
 
 
 def _country(key: str) -> str:
@@ -246,11 +273,16 @@ def entity_pair_features(ctx: DocContext, h: int, t: int, near: int, pairs_per_e
     hp = {ctx.para_of_sent[si[m.start]] for m in ctx.mentions[h]}
     tp = {ctx.para_of_sent[si[m.start]] for m in ctx.mentions[t]}
     feats["same_paragraph" if hp & tp else "other_paragraph"] = 1.0
-    for p in pairs[:pairs_per_entity]:
+    real = [p for p in pairs if p[2]._.crimeie_entity is not None and p[3]._.crimeie_entity is not None]
+    for p in real[:pairs_per_entity]:
         if p[0] > 1:
             break
         for f in pair_features(ctx, p[2], p[3]):
             feats["m:" + f] = 1.0
+    # Mention pairs where one side is a pronoun that stands for the entity (`its members`, `he led`).
+    for p in [p for p in pairs if p[0] == 0 and (p[2]._.crimeie_entity is None or p[3]._.crimeie_entity is None)][:2]:
+        for f in pair_features(ctx, p[2], p[3]):
+            feats["pm:" + f] = 1.0
     # Salience of each side within its label.
     hr, tr = min(ctx.rank[h], 3), min(ctx.rank[t], 3)
     feats[f"hrank={hr}|{types}"] = 1.0
@@ -285,5 +317,5 @@ def entity_pair_features(ctx: DocContext, h: int, t: int, near: int, pairs_per_e
             break
         for label in ctx.sent_triggers[si[p[2].start]]:
             feats[f"sent_trig={label}|{types}"] = 1.0
-    best = (pairs[0][2], pairs[0][3])
+    best = (real or pairs)[0][2:4]
     return feats, best
