@@ -49,8 +49,13 @@ class GazetteerMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         for start, end, _surface, entry in self.index.matches([t.text for t in doc]):
+            if entry.label == "FACILITY":
+                # `the port of Guayaquil` matches `Port of Guayaquil`, but a lowercase type word only
+                # classifies and stays out (GUIDELINES §2): the mention is `Guayaquil`, same entity.
+                while start < end and not doc[start].text[:1].isupper():
+                    start += 1
             span = Span(doc, start, end, label=entry.label)
-            if not _capitalized(span):
+            if not span or not _capitalized(span):
                 continue
             add_candidate(doc, span, f"{self.name}:{entry.source}", self.score,
                           kb_id=f"{entry.label}:{entry.canonical}")
