@@ -129,6 +129,9 @@ def test_a_gazetteer_name_keeps_its_link_when_the_model_wins_the_span(default_nl
     ("Inmates rioted in the Centro Penitenciario de Aragua.", "Centro Penitenciario de Aragua"),
     ("Los Choneros controlled the Penitenciaría del Litoral.", "Penitenciaría del Litoral"),
     ("Leaders serve time in the Itagüí maximum-security prison.", "Itagüí"),
+    ("The cocaine left through the port of Guayaquil in banana crates.", "Guayaquil"),
+    ("La droga salió del puerto de Algeciras hacia Madrid.", "Algeciras"),
+    ("Loads leave from the Port of Santos every week.", "Port of Santos"),
 ])
 def test_facilities(rule_nlp, text, span):
     found, _ = mentions(rule_nlp, text)
