@@ -279,3 +279,18 @@ def test_a_capitalized_spanish_article_stays_in_a_place_name(default_nlp, text, 
 def test_a_lowercase_article_stays_out_of_a_model_mention(default_nlp):
     found, _ = mentions(default_nlp, "Según la fiscalía, el Tren de Aragua controla la trata en Santiago.")
     assert ("Tren de Aragua", "CRIMINAL_GROUP") in found
+
+
+@pytest.mark.parametrize("text,place", [
+    ("The bus from Monterrey had barely pulled into the terminal when the gunmen boarded it.", "Monterrey"),
+    ("Smugglers who move people into Laredo must pay the cartel a fee per head.", "Laredo"),
+    ("Gunmen captured the trafficker on a dirt road outside Nuevo Laredo in July.", "Nuevo Laredo"),
+])
+def test_a_known_place_after_a_locative_word_is_not_a_person(default_nlp, text, place):
+    found, _ = mentions(default_nlp, text)
+    assert (place, "LOCATION") in found and (place, "PERSON") not in found
+
+
+def test_a_place_name_that_is_a_persons_surname_stays_a_person(default_nlp):
+    doc = default_nlp("Héctor Guerrero Flores fled. Police said Guerrero was hiding in Chile.")
+    assert [e.label_ for e in doc.ents if e.text == "Guerrero"] == ["PERSON"]

@@ -153,7 +153,8 @@ class PlaceMatcher:
 
 
 _LOCATIVE = {"in", "of", "en", "de", "from", "to", "across", "throughout", "near", "state", "estado",
-             "department", "departamento", "province", "provincia", "desde", "hacia", "por"}
+             "department", "departamento", "province", "provincia", "desde", "hacia", "por", "into", "outside",
+             "inside", "at", "around", "through", "towards", "toward"}
 
 
 class PlaceKeys:
@@ -174,10 +175,27 @@ class PlaceKeys:
         following = doc[ent.end]
         return following.is_alpha and following.pos_ in ("NOUN", "PROPN", "ADJ")
 
+    def _place_named_person(self, doc: Doc, ent: Span, person_words: set[str], place_names: set[str]) -> bool:
+        """A "PERSON" that is a known place (`the bus from Monterrey`, `the arbiter of Medellín`):
+        the model's error, unless its words belong to a person's name in the article (`Pablo
+        Escobar` ... `Escobar`). It takes a locative word before it, or the same name written as
+        a place elsewhere in the article."""
+        folded = normalize_name(ent.text)
+        if not self.index.lookup(ent.text) or set(folded.split()) & person_words:
+            return False
+        return (ent.start > 0 and doc[ent.start - 1].lower_ in _LOCATIVE) or folded in place_names
+
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
-        person_words = {w for e in ents if e.label_ == "PERSON" and len(e) > 1
+        # Words of the people's names in the article; a "person" that is itself a known place name
+        # (`Nuevo Laredo` misread as a name) does not count.
+        person_words = {w for e in ents if e.label_ == "PERSON" and len(e) > 1 and not self.index.lookup(e.text)
                         for w in normalize_name(e.text).split()}
+        place_names = {normalize_name(e.text) for e in ents if e.label_ == "LOCATION"}
+        relabelled = [_relabel(e, "LOCATION", ">place") if e.label_ == "PERSON"
+                      and self._place_named_person(doc, e, person_words, place_names) else e for e in ents]
+        if any(a is not b for a, b in zip(relabelled, ents)):
+            doc.ents = ents = relabelled
         countries = {p.key for e in ents if e.label_ == "LOCATION"
                      for p in self.index.lookup(e.text) if p.kind == "country"}
         changed = False
@@ -204,8 +222,8 @@ def place_details(key: str) -> Place | None:
     return place_index().by_key.get(key)
 
 
-def _relabel(ent: Span, label: str) -> Span:
-    new = Span(ent.doc, ent.start, ent.end, label=label, span_id=ent.id_ + ">surname")
+def _relabel(ent: Span, label: str, why: str = ">surname") -> Span:
+    new = Span(ent.doc, ent.start, ent.end, label=label, span_id=ent.id_ + why)
     new._.crimeie_score = ent._.crimeie_score
     return new
 
