@@ -294,3 +294,11 @@ def test_a_known_place_after_a_locative_word_is_not_a_person(default_nlp, text, 
 def test_a_place_name_that_is_a_persons_surname_stays_a_person(default_nlp):
     doc = default_nlp("Héctor Guerrero Flores fled. Police said Guerrero was hiding in Chile.")
     assert [e.label_ for e in doc.ents if e.text == "Guerrero"] == ["PERSON"]
+
+
+def test_a_lowercase_article_stays_out_of_a_gazetteer_name(rule_nlp):
+    """GUIDELINES §2: `los Trinitarios` -> `Trinitarios`; `Los Trinitarios` mid-sentence keeps it."""
+    found, _ = mentions(rule_nlp, "El joven era integrante de los Trinitarios, según la policía.")
+    assert ("Trinitarios", "CRIMINAL_GROUP") in found
+    found, _ = mentions(rule_nlp, "La policía detuvo a cinco miembros de Los Trinitarios en Madrid.")
+    assert ("Los Trinitarios", "CRIMINAL_GROUP") in found

@@ -38,6 +38,9 @@ def build_index(sources: dict[str, str]) -> NgramIndex:
     return index
 
 
+_LOWERCASE_ARTICLES = {"el", "la", "los", "las", "the"}
+
+
 def _capitalized(span: Span) -> bool:
     return any(t.text[:1].isupper() for t in span)
 
@@ -49,11 +52,12 @@ class GazetteerMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         for start, end, _surface, entry in self.index.matches([t.text for t in doc]):
-            if entry.label == "FACILITY":
-                # `the port of Guayaquil` matches `Port of Guayaquil`, but a lowercase type word only
-                # classifies and stays out (GUIDELINES §2): the mention is `Guayaquil`, same entity.
-                while start < end and not doc[start].text[:1].isupper():
-                    start += 1
+            # Multiword entries match case-insensitively, but a lowercase article is never part of a
+            # name (`los Trinitarios` -> `Trinitarios`), and for a facility neither is a lowercase
+            # type word (`the port of Guayaquil` -> `Guayaquil`), GUIDELINES §2. Same entity.
+            while start < end and not doc[start].text[:1].isupper() and (
+                    entry.label == "FACILITY" or doc[start].text in _LOWERCASE_ARTICLES):
+                start += 1
             span = Span(doc, start, end, label=entry.label)
             if not span or not _capitalized(span):
                 continue
