@@ -302,3 +302,26 @@ def test_a_lowercase_article_stays_out_of_a_gazetteer_name(rule_nlp):
     assert ("Trinitarios", "CRIMINAL_GROUP") in found
     found, _ = mentions(rule_nlp, "La policía detuvo a cinco miembros de Los Trinitarios en Madrid.")
     assert ("Los Trinitarios", "CRIMINAL_GROUP") in found
+
+
+@pytest.mark.parametrize("text,adjective", [
+    ("He was the first Ecuadorian gang leader to be extradited to the United States.", "Ecuadorian"),
+    ("His group blamed Colombian army commandos for the attack in Zulia.", "Colombian army"),
+])
+def test_a_nationality_adjective_is_not_a_mention(default_nlp, text, adjective):
+    found, _ = mentions(default_nlp, text)
+    assert not any(name.startswith(adjective.split()[0]) for name, _ in found)
+
+
+def test_a_nationality_adjective_inside_an_official_name_stays(default_nlp):
+    found, _ = mentions(default_nlp, "The Peruvian National Police arrested him in Lima.")
+    assert ("Peruvian National Police", "ORGANIZATION") in found
+
+
+@pytest.mark.parametrize("text,word", [
+    ("The cartel controls the border. Border crossings were closed on Monday.", "Border"),
+    ("Families of the inmates and their relatives waited outside. Relatives said the gangs rule inside.", "Relatives"),
+])
+def test_a_common_word_opening_a_sentence_is_not_a_name(default_nlp, text, word):
+    """The article writes the word in lowercase elsewhere, so capitalized at a sentence start it is no name."""
+    assert word not in {e.text for e in default_nlp(text).ents}

@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.nlp.extensions import CANDIDATES
+from pipeline.nlp.lexicon import load_json
 
 DEFAULT_PRIORITIES = {
     "crimeie_aliases": 100,
@@ -71,13 +72,36 @@ def _copy(span: Span, end: int | None = None, kb_id: str | None = None) -> Span:
     return new
 
 
+def _common_word_at_sentence_start(span: Span, lowercase_words: set[str]) -> bool:
+    """`Prison officials said...`: one capitalized word opening a sentence that the article also
+    writes in lowercase (`the prison`) is a common word, not a name. (The tagger's NOUN is no
+    help here: it tags rare surnames such as `Marset` as nouns too.)"""
+    token = span[0]
+    return (len(span) == 1 and token.is_sent_start and span.label_ != "CRIMINAL_ACTIVITY"
+            and token.lower_ in lowercase_words)
+
+
 class CandidateMerger:
-    def __init__(self, name: str, priorities: dict[str, int], min_score: float):
+    def __init__(self, name: str, priorities: dict[str, int], min_score: float, nationality_adjectives: str):
         self.name, self.priorities, self.min_score = name, priorities, min_score
+        self.adjectives = set(load_json(nationality_adjectives, ["adjectives"])["adjectives"])
+
+    def _nationality_adjective(self, span: Span) -> bool:
+        """`Colombian`, `Colombian army`: a nationality adjective with nothing capitalized after it
+        is not a mention (GUIDELINES §2); `Peruvian National Police` is."""
+        first = span[0].text
+        rest = span[1:]
+        if span.label_ == "CRIMINAL_ACTIVITY" or first not in self.adjectives and span[:2].text not in self.adjectives:
+            return False
+        if span[:2].text in self.adjectives:
+            rest = span[2:]
+        return all(not t.text[:1].isupper() for t in rest)
 
     def __call__(self, doc: Doc) -> Doc:
         candidates = [_trimmed(s) for s in doc.spans.get(CANDIDATES, []) if (s._.crimeie_score or 0.0) >= self.min_score]
-        candidates = [s for s in candidates if s is not None]
+        lowercase_words = {t.text for t in doc if t.text.islower()}
+        candidates = [s for s in candidates if s is not None and not self._nationality_adjective(s)
+                      and not _common_word_at_sentence_start(s, lowercase_words)]
         chosen = choose_mentions(candidates, self.priorities)
         # A gazetteer entry's canonical name (`kb_id_`) ties `PCC` to `Primeiro Comando da Capital`;
         # keep it when another source won the same span.
@@ -89,6 +113,7 @@ class CandidateMerger:
 
 
 @Language.factory("crimeie_merge", assigns=["doc.ents"],
-                  default_config={"priorities": DEFAULT_PRIORITIES, "min_score": 0.0})
-def make_merge(nlp: Language, name: str, *, priorities: dict[str, int], min_score: float):
-    return CandidateMerger(name, dict(priorities), min_score)
+                  default_config={"priorities": DEFAULT_PRIORITIES, "min_score": 0.0,
+                                  "nationality_adjectives": "nationality_adjectives.json"})
+def make_merge(nlp: Language, name: str, *, priorities: dict[str, int], min_score: float, nationality_adjectives: str):
+    return CandidateMerger(name, dict(priorities), min_score, nationality_adjectives)
