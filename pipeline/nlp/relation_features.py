@@ -11,6 +11,8 @@ from __future__ import annotations
 import bisect
 from functools import lru_cache
 
+import numpy as np
+from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp.lexicon import fold, load_json
@@ -206,6 +208,9 @@ class DocContext:
                 if key and not key.startswith("region:"):
                     self.place_key[k] = key
         self._add_pronoun_mentions()
+        # (start, sentence, is a pronoun, span) per mention: the pair features read these many times.
+        self.mention_rows = {k: [(m.start, self.sent_index[m.start], m.start in self.pronoun_starts, m) for m in ms]
+                             for k, ms in self.mentions.items()}
         self.sent_triggers = [{label for i in range(s.start, s.end) for label in _trigger_labels(self.lemma[i])}
                               for s in self.sents]
 
@@ -217,17 +222,21 @@ class DocContext:
         `doc.ents` and have no `crimeie_entity`; the features tell them apart."""
         _, pronouns = _references()
         doc, si = self.doc, self.sent_index
-        named = sorted((m for ms in self.mentions.values() for m in ms), key=lambda m: m.start)
-        starts = [m.start for m in named]
-        for token in doc:
-            labels = pronouns.get(token.lower_)
-            if labels is None or (token.lower_ == "it" and token.dep_ != "nsubj"):
+        self.pronoun_starts: set[int] = set()
+        named = sorted(((m.start, m.label_, k) for k, ms in self.mentions.items() for m in ms))
+        starts = [m[0] for m in named]
+        lowers = doc.to_array([LOWER])
+        wanted = np.array([doc.vocab.strings.add(w) for w in pronouns], dtype=lowers.dtype)
+        for i in np.flatnonzero(np.isin(lowers, wanted)).tolist():
+            word = doc[i].lower_
+            if word == "it" and doc[i].dep_ != "nsubj":
                 continue
-            n = si[token.i]
-            j = bisect.bisect_left(starts, token.i) - 1
-            while j >= 0 and si[named[j].start] >= n - 2:
-                if named[j].label_ in labels:
-                    self.mentions[named[j]._.crimeie_entity].append(Span(doc, token.i, token.i + 1, label=named[j].label_))
+            labels, n = pronouns[word], si[i]
+            j = bisect.bisect_left(starts, i) - 1
+            while j >= 0 and si[named[j][0]] >= n - 2:
+                if named[j][1] in labels:
+                    self.mentions[named[j][2]].append(Span(doc, i, i + 1, label=named[j][1]))
+                    self.pronoun_starts.add(i)
                     break
                 j -= 1
 
@@ -266,21 +275,23 @@ def entity_pair_features(ctx: DocContext, h: int, t: int, near: int, pairs_per_e
     feats: dict[str, float] = {"bias": 1.0, f"types={types}": 1.0}
     feats[f"near={min(near, 4)}|{types}"] = 1.0
     si = ctx.sent_index
-    pairs = sorted(((abs(si[a.start] - si[b.start]), abs(a.start - b.start), a, b)
-                    for a in ctx.mentions[h] for b in ctx.mentions[t]), key=lambda x: (x[0], x[1]))
+    rows = ctx.mention_rows
+    # (sentence distance, token distance, head mention, tail mention, through a pronoun), closest first.
+    pairs = sorted(((abs(sa - sb), abs(a0 - b0), a, b, va or vb)
+                    for a0, sa, va, a in rows[h] for b0, sb, vb, b in rows[t]), key=lambda x: (x[0], x[1]))
     same_sentence = sum(1 for p in pairs if p[0] == 0)
     feats[f"n_same_sentence={_count_bucket(same_sentence) if same_sentence else 0}|{types}"] = 1.0
-    hp = {ctx.para_of_sent[si[m.start]] for m in ctx.mentions[h]}
-    tp = {ctx.para_of_sent[si[m.start]] for m in ctx.mentions[t]}
+    hp = {ctx.para_of_sent[sa] for _, sa, _, _ in rows[h]}
+    tp = {ctx.para_of_sent[sb] for _, sb, _, _ in rows[t]}
     feats["same_paragraph" if hp & tp else "other_paragraph"] = 1.0
-    real = [p for p in pairs if p[2]._.crimeie_entity is not None and p[3]._.crimeie_entity is not None]
+    real = [p for p in pairs if not p[4]]
     for p in real[:pairs_per_entity]:
         if p[0] > 1:
             break
         for f in pair_features(ctx, p[2], p[3]):
             feats["m:" + f] = 1.0
     # Mention pairs where one side is a pronoun that stands for the entity (`its members`, `he led`).
-    for p in [p for p in pairs if p[0] == 0 and (p[2]._.crimeie_entity is None or p[3]._.crimeie_entity is None)][:2]:
+    for p in [p for p in pairs if p[0] == 0 and p[4]][:2]:
         for f in pair_features(ctx, p[2], p[3]):
             feats["pm:" + f] = 1.0
     # Salience of each side within its label.
