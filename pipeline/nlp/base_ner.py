@@ -10,20 +10,18 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.nlp.extensions import add_candidate
+from pipeline.nlp.names import SPANISH_ARTICLES
 
 DEFAULT_LABEL_MAP = {"PERSON": "PERSON", "ORG": "ORGANIZATION", "GPE": "LOCATION", "LOC": "LOCATION",
                      "FAC": "FACILITY"}
 DEFAULT_SCORES = {"PERSON": 0.6, "ORGANIZATION": 0.4, "LOCATION": 0.6, "FACILITY": 0.4}
 _STRIP_LEFT = {"the", "alias", "aka"}
-#: A Spanish article is part of a name where it is capitalized (`El Salvador`, `La Victoria`,
-#: `Los Meleán`) and stays out where it is not (`el Tren de Aragua`): GUIDELINES §2.
-_STRIP_LEFT_LOWERCASE = {"el", "la", "los", "las"}
 _STRIP_RIGHT_LOWER = {"'s", "’s", "'", "’"}
 
 
 def trim_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Drop determiners, quotes, possessives and punctuation at a mention's edges (GUIDELINES §2)."""
-    while start < end and (doc[start].lower_ in _STRIP_LEFT or doc[start].text in _STRIP_LEFT_LOWERCASE
+    while start < end and (doc[start].lower_ in _STRIP_LEFT or doc[start].text in SPANISH_ARTICLES
                            or doc[start].is_punct or doc[start].is_space):
         start += 1
     while end > start and (doc[end - 1].lower_ in _STRIP_RIGHT_LOWER or doc[end - 1].is_space

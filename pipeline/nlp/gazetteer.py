@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import add_candidate
 from pipeline.nlp.lexicon import Entry, NgramIndex, load_jsonl
+from pipeline.nlp.names import SPANISH_ARTICLES
 from pipeline.nlp.tokenize_phrase import phrase_tokens
 
 DEFAULT_SOURCES = {"criminal_groups.jsonl": "CRIMINAL_GROUP", "organizations.jsonl": "ORGANIZATION",
@@ -38,7 +39,7 @@ def build_index(sources: dict[str, str]) -> NgramIndex:
     return index
 
 
-_LOWERCASE_ARTICLES = {"el", "la", "los", "las", "the"}
+_LOWERCASE_ARTICLES = SPANISH_ARTICLES | {"the"}
 
 
 def _capitalized(span: Span) -> bool:

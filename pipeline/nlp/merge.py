@@ -89,13 +89,12 @@ class CandidateMerger:
     def _nationality_adjective(self, span: Span) -> bool:
         """`Colombian`, `Colombian army`: a nationality adjective with nothing capitalized after it
         is not a mention (GUIDELINES §2); `Peruvian National Police` is."""
-        first = span[0].text
-        rest = span[1:]
-        if span.label_ == "CRIMINAL_ACTIVITY" or first not in self.adjectives and span[:2].text not in self.adjectives:
+        if span.label_ == "CRIMINAL_ACTIVITY":
             return False
-        if span[:2].text in self.adjectives:
-            rest = span[2:]
-        return all(not t.text[:1].isupper() for t in rest)
+        for n in (2, 1):  # `Costa Rican` before `Costa`
+            if span[:n].text in self.adjectives:
+                return all(not t.text[:1].isupper() for t in span[n:])
+        return False
 
     def __call__(self, doc: Doc) -> Doc:
         candidates = [_trimmed(s) for s in doc.spans.get(CANDIDATES, []) if (s._.crimeie_score or 0.0) >= self.min_score]

@@ -8,6 +8,9 @@ from spacy.tokens import Doc, Token
 from pipeline.nlp.lexicon import cue_words, fold
 
 CONNECTORS = {"de", "del", "la", "las", "los", "y", "e", "el", "do", "da", "dos", "das"}
+#: Spanish articles: part of a name only where capitalized mid-sentence (`Los Meleán`, `El Salvador`),
+#: never where written in lowercase (`el Tren de Aragua`), GUIDELINES §2.
+SPANISH_ARTICLES = frozenset({"el", "la", "los", "las"})
 #: Capitalized function words that start sentences or titles but never a name.
 SENTENCE_WORDS = {"the", "a", "an", "in", "on", "at", "by", "for", "from", "with", "this", "that", "these",
                   "those", "his", "her", "its", "their", "our", "after", "before", "when", "while", "as",

@@ -175,30 +175,31 @@ class PlaceKeys:
         following = doc[ent.end]
         return following.is_alpha and following.pos_ in ("NOUN", "PROPN", "ADJ")
 
-    def _place_named_person(self, doc: Doc, ent: Span, person_words: set[str], place_names: set[str]) -> bool:
+    @staticmethod
+    def _place_named_person(doc: Doc, ent: Span, person_words: set[str], place_names: set[str]) -> bool:
         """A "PERSON" that is a known place (`the bus from Monterrey`, `the arbiter of Medellín`):
         the model's error, unless its words belong to a person's name in the article (`Pablo
         Escobar` ... `Escobar`). It takes a locative word before it, or the same name written as
-        a place elsewhere in the article."""
+        a place elsewhere in the article. The caller has checked that the name is a known place."""
         folded = normalize_name(ent.text)
-        if not self.index.lookup(ent.text) or set(folded.split()) & person_words:
+        if set(folded.split()) & person_words:
             return False
         return (ent.start > 0 and doc[ent.start - 1].lower_ in _LOCATIVE) or folded in place_names
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
-        # Words of the people's names in the article; a "person" that is itself a known place name
-        # (`Nuevo Laredo` misread as a name) does not count.
-        person_words = {w for e in ents if e.label_ == "PERSON" and len(e) > 1 and not self.index.lookup(e.text)
+        # PERSON mentions whose text is a known place (`Nuevo Laredo` misread as a name); the words
+        # of the other people's names; the names written as places.
+        place_like = {e.start for e in ents if e.label_ == "PERSON" and self.index.lookup(e.text)}
+        person_words = {w for e in ents if e.label_ == "PERSON" and len(e) > 1 and e.start not in place_like
                         for w in normalize_name(e.text).split()}
         place_names = {normalize_name(e.text) for e in ents if e.label_ == "LOCATION"}
-        relabelled = [_relabel(e, "LOCATION", ">place") if e.label_ == "PERSON"
+        relabelled = [_relabel(e, "LOCATION", ">place") if e.label_ == "PERSON" and e.start in place_like
                       and self._place_named_person(doc, e, person_words, place_names) else e for e in ents]
-        if any(a is not b for a, b in zip(relabelled, ents)):
-            doc.ents = ents = relabelled
+        changed = any(a is not b for a, b in zip(relabelled, ents))
+        ents = relabelled
         countries = {p.key for e in ents if e.label_ == "LOCATION"
                      for p in self.index.lookup(e.text) if p.kind == "country"}
-        changed = False
         new_ents = []
         for ent in ents:
             if ent.label_ == "LOCATION" and self._is_modifier(doc, ent):

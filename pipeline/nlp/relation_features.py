@@ -120,7 +120,6 @@ def allowed_labels(head_label: str, tail_label: str) -> frozenset[str]:
     return frozenset(load_schema().allowed_relations(head_label, tail_label))
 
 
-
 def candidate_pairs(ctx: "DocContext", window: int = 1):
     """Ordered (head, tail) mention pairs whose labels some relation allows, within `window` sentences."""
     ents = list(ctx.doc.ents)
@@ -214,12 +213,11 @@ class DocContext:
         self.sent_triggers = [{label for i in range(s.start, s.end) for label in _trigger_labels(self.lemma[i])}
                               for s in self.sents]
 
-
     def _add_pronoun_mentions(self) -> None:
         """A pronoun (`its members`, `he led`) becomes one more mention of the nearest preceding
         entity of a label it can stand for, within two sentences: cheap coreference that lets a
         relation stated about `it` or `he` reach the named entity. These mentions are not in
-        `doc.ents` and have no `crimeie_entity`; the features tell them apart."""
+        `doc.ents`; their starts go into `pronoun_starts`, so the features tell them apart."""
         _, pronouns = _references()
         doc, si = self.doc, self.sent_index
         self.pronoun_starts: set[int] = set()
@@ -254,7 +252,7 @@ def entity_pair_candidates(ctx: DocContext, max_sentences: int):
     within `max_sentences` sentences of each other (or whose tail sits in a sentence that refers
     to the head with a generic phrase such as "the gang")."""
     keys = list(ctx.mentions)
-    sent_sets = {k: {ctx.sent_index[m.start] for m in ctx.mentions[k]} for k in keys}
+    sent_sets = {k: {sent for _, sent, _, _ in ctx.mention_rows[k]} for k in keys}
     anaphor_sents: dict[int, set[int]] = {}
     for n, k in ctx.anaphor_group.items():
         anaphor_sents.setdefault(k, set()).add(n)
