@@ -1,5 +1,6 @@
 """Relation patterns and hedge detection (issues #5 and #6)."""
 
+import numpy
 import pytest
 
 from pipeline.nlp.hedges import hedge_cue
@@ -110,3 +111,32 @@ def test_adjacent_mentions_do_not_break_the_patterns(rule_nlp):
     """A PERSON right before an ORGANIZATION with nothing between them (a byline, a list)."""
     doc = rule_nlp("Reporting by Jeremy McDermott InSight Crime staff.")
     assert isinstance(doc._.crimeie_relations, list)
+
+
+def test_context_vectors_read_the_words_the_sparse_features_only_know_by_name(default_nlp, rule_nlp):
+    """The shipped scorer adds en_core_web_sm's token vectors (head, tail, between, sentence) to
+    its sparse features: the same pair written with a different verb gets a different score."""
+    from pipeline.nlp.relation_features import CONTEXT_PARTS, DocContext, context_vector, entity_pair_features
+
+    scorer = default_nlp.get_pipe("crimeie_relations")
+    width = default_nlp.get_pipe("tok2vec").model.get_dim("nO")
+    assert scorer.context_scale > 0 and scorer.context_coef.shape == (len(scorer.labels), len(CONTEXT_PARTS) * width)
+
+    def operates_in(verb):
+        doc = default_nlp(f"Los Choneros {verb} in Manta.")
+        ctx = DocContext(doc)
+        index = {e["name"]: e["index"] for e in doc._.crimeie_entities}
+        feats, (head, tail) = entity_pair_features(ctx, index["Los Choneros"], index["Manta"], 0)
+        vector = context_vector(ctx, head, tail)
+        assert vector.shape == (len(CONTEXT_PARTS) * width,)
+        with_vector = scorer.scores(feats, vector)["OPERATES_IN"]
+        return with_vector, scorer.scores(feats)["OPERATES_IN"]
+
+    extort, extort_sparse_only = operates_in("extort shop owners")
+    recruit, _ = operates_in("recruit teenagers")
+    assert extort != extort_sparse_only and extort != recruit
+    # A doc without token vectors (a pipeline with no tok2vec) gets none, not an error.
+    doc = rule_nlp("Los Choneros extort shop owners in Manta.")
+    doc.tensor = numpy.zeros((0, 0), dtype="float32")
+    ctx = DocContext(doc)
+    assert ctx.tensor is None and context_vector(ctx, doc.ents[0], doc.ents[-1]) is None

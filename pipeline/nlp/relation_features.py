@@ -158,6 +158,9 @@ class DocContext:
         self.folded = [fold(t.text) for t in doc]
         self.punct = [t.is_punct for t in doc]
         self.ent_bounds = [(e.start, e.end) for e in doc.ents]
+        has_tensor = getattr(doc.tensor, "ndim", 0) == 2 and doc.tensor.shape[0] == len(doc) and doc.tensor.shape[1]
+        self.tensor = np.asarray(doc.tensor, dtype=np.float32) if has_tensor else None
+        self.zero = np.zeros(doc.tensor.shape[1], dtype=np.float32) if has_tensor else None
         text = doc.text
         # Paragraph number of each sentence: articles separate paragraphs with blank lines.
         self.para_of_sent = [text.count("\n\n", 0, s.start_char) for s in self.sents]
@@ -328,3 +331,23 @@ def entity_pair_features(ctx: DocContext, h: int, t: int, near: int, pairs_per_e
             feats[f"sent_trig={label}|{types}"] = 1.0
     best = (real or pairs)[0][2:4]
     return feats, best
+
+
+#: Parts of the context vector, each the mean of en_core_web_sm's token vectors over it.
+CONTEXT_PARTS = ("head", "tail", "between", "sentence")
+
+
+def context_vector(ctx: DocContext, head: Span, tail: Span) -> np.ndarray | None:
+    """The contextual token vectors that en_core_web_sm's tok2vec already computed (`doc.tensor`),
+    averaged over the head mention, the tail mention, the words between them (same sentence
+    only) and the head's sentence. They let the scorer see paraphrases and rare words that the
+    sparse features only know by name; None when the doc has no tensor."""
+    tensor = ctx.tensor
+    if tensor is None:
+        return None
+    first, second = (head, tail) if head.start < tail.start else (tail, head)
+    sentence = ctx.sents[ctx.sent_index[head.start]]
+    same = ctx.sent_index[tail.start] == ctx.sent_index[head.start]
+    between = tensor[first.end:second.start].mean(axis=0) if same and second.start > first.end else ctx.zero
+    return np.concatenate([tensor[head.start:head.end].mean(axis=0), tensor[tail.start:tail.end].mean(axis=0),
+                           between, tensor[sentence.start:sentence.end].mean(axis=0)])

@@ -23,8 +23,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.hedges import hedge_cue
-from pipeline.nlp.relation_features import (DocContext, allowed_labels, candidate_pairs, entity_pair_candidates,
-                                            entity_pair_features, triggers)
+from pipeline.nlp.relation_features import (DocContext, allowed_labels, candidate_pairs, context_vector,
+                                            entity_pair_candidates, entity_pair_features, triggers)
 from pipeline.schema import load_schema
 
 REPLACES = {"MEMBER_OF": "LEADER_OF", "OPERATES_IN": "BASED_IN", "BASED_IN": "IMPRISONED_IN"}
@@ -64,18 +64,26 @@ class RelationExtractor:
         self.coef: np.ndarray | None = None
         self.intercept: np.ndarray | None = None
         self.thresholds: dict[str, float] = {}
+        self.context_coef: np.ndarray | None = None
+        self.context_scale = 0.0
 
     # -- the trained part --------------------------------------------------------------
-    def set_weights(self, labels, vocab, coef, intercept, thresholds) -> None:
+    def set_weights(self, labels, vocab, coef, intercept, thresholds, context_coef=None, context_scale=0.0) -> None:
         self.labels, self.vocab = list(labels), dict(vocab)
         self.coef, self.intercept = np.asarray(coef, dtype=np.float32), np.asarray(intercept, dtype=np.float32)
         self.thresholds = dict(thresholds)
+        self.context_coef = None if context_coef is None else np.asarray(context_coef, dtype=np.float32)
+        self.context_scale = float(context_scale or 0.0)
 
-    def scores(self, feats: dict[str, float]) -> dict[str, float]:
+    def scores(self, feats: dict[str, float], context: np.ndarray | None = None) -> dict[str, float]:
+        """Probability per label: the sparse features are binary, so their logit is a sum of
+        weights; the context vector (if the scorer was trained with one) adds a dot product."""
         if self.coef is None:
             return {}
         idx = [self.vocab[f] for f in feats if f in self.vocab]
         logits = self.coef[:, idx].sum(axis=1) + self.intercept
+        if self.context_coef is not None and context is not None:
+            logits = logits + self.context_coef @ (context * self.context_scale)
         probs = 1.0 / (1.0 + np.exp(-logits))
         return dict(zip(self.labels, probs.tolist()))
 
@@ -109,8 +117,9 @@ class RelationExtractor:
         if self.coef is not None:
             for he, te, near in entity_pair_candidates(ctx, self.max_sentences):
                 feats, (head, tail) = entity_pair_features(ctx, he, te, near)
+                context = context_vector(ctx, head, tail) if self.context_coef is not None else None
                 allowed = allowed_labels(ctx.label_of[he], ctx.label_of[te])
-                for label, p in self.scores(feats).items():
+                for label, p in self.scores(feats, context).items():
                     if label in allowed and p >= self.thresholds.get(label, self.threshold):
                         keep(he, te, label, p, "model", head, tail)
         sentences = ctx.sents
@@ -134,7 +143,9 @@ class RelationExtractor:
         path.mkdir(parents=True, exist_ok=True)
         data = {"labels": self.labels, "vocab": self.vocab, "thresholds": self.thresholds,
                 "coef": self.coef.tolist() if self.coef is not None else None,
-                "intercept": self.intercept.tolist() if self.intercept is not None else None}
+                "intercept": self.intercept.tolist() if self.intercept is not None else None,
+                "context_coef": self.context_coef.tolist() if self.context_coef is not None else None,
+                "context_scale": self.context_scale}
         (path / "weights.json").write_text(json.dumps(data, default=float), encoding="utf-8")
 
     def from_disk(self, path, exclude=tuple()):
@@ -142,7 +153,8 @@ class RelationExtractor:
         if file.exists():
             data = json.loads(file.read_text(encoding="utf-8"))
             if data["coef"] is not None:
-                self.set_weights(data["labels"], data["vocab"], data["coef"], data["intercept"], data["thresholds"])
+                self.set_weights(data["labels"], data["vocab"], data["coef"], data["intercept"], data["thresholds"],
+                                 data.get("context_coef"), data.get("context_scale", 0.0))
         return self
 
 

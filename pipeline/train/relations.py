@@ -10,15 +10,16 @@ from __future__ import annotations
 import numpy as np
 from spacy.language import Language
 
-from pipeline.nlp.relation_features import DocContext, entity_pair_candidates, entity_pair_features
+from pipeline.nlp.relation_features import DocContext, context_vector, entity_pair_candidates, entity_pair_features
 from pipeline.schema import load_schema
 from pipeline.train.data import gold_mention_docs
 
 
 def entity_pair_data(docs, max_sentences: int):
-    """Feature rows, gold label sets and (doc, head, tail, head label, tail label) keys."""
+    """Feature rows, context vectors of their best mention pairs (None where a doc has no
+    tensor), gold label sets and (doc, head, tail, head label, tail label) keys."""
     schema = load_schema()
-    rows, labels, keys = [], [], []
+    rows, vectors, labels, keys = [], [], [], []
     for d, (doc, record) in enumerate(docs):
         gold: dict[tuple[int, int], set[str]] = {}
         ids = {e["id"]: n for n, e in enumerate(record["entities"])}
@@ -29,11 +30,12 @@ def entity_pair_data(docs, max_sentences: int):
                 gold.setdefault((t, h), set()).add(r["label"])
         ctx = DocContext(doc)
         for h, t, near in entity_pair_candidates(ctx, max_sentences):
-            feats, _ = entity_pair_features(ctx, h, t, near)
+            feats, (head, tail) = entity_pair_features(ctx, h, t, near)
             rows.append(feats)
+            vectors.append(context_vector(ctx, head, tail))
             labels.append(gold.get((h, t), set()))
             keys.append((d, h, t, ctx.label_of[h], ctx.label_of[t]))
-    return rows, labels, keys
+    return rows, vectors, labels, keys
 
 
 THRESHOLD_GRID = np.arange(0.2, 0.96, 0.05)
@@ -63,19 +65,27 @@ def train_relations(nlp: Language, train: list[dict], dev: list[dict], cfg: dict
     """Fit one model per label on the train split. Thresholds are chosen on out-of-fold scores
     over train and dev together (`threshold_folds` folds by document): eight dev articles alone
     hold too few positives per label to pick a threshold from."""
+    from scipy import sparse
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     schema = load_schema()
     max_sentences = int(cfg["max_sentences"])
     folds = int(cfg.get("threshold_folds", 5))
-    rows, gold_labels, keys = entity_pair_data(gold_mention_docs(nlp, train + dev), max_sentences)
+    rows, vectors, gold_labels, keys = entity_pair_data(gold_mention_docs(nlp, train + dev), max_sentences)
     n_train = len(train)
     is_train = np.array([k[0] < n_train for k in keys])
     fold = np.array([k[0] % folds for k in keys])
     vectorizer = DictVectorizer()
     vectorizer.fit([r for r, t in zip(rows, is_train) if t])
     X = vectorizer.transform(rows)
+    # Context vectors sit beside the sparse features, scaled so the shared C regularizes both.
+    context_scale = float(cfg.get("context_scale", 0.0))
+    n_sparse = X.shape[1]
+    if context_scale > 0 and vectors and all(v is not None for v in vectors):
+        X = sparse.hstack([X, sparse.csr_matrix(np.vstack(vectors) * context_scale)]).tocsr()
+    else:
+        context_scale = 0.0
     labels, coefs, intercepts, thresholds, per_label = [], [], [], {}, {}
     totals = [0, 0, 0]  # out-of-fold tp, predicted, gold pairs over all labels
 
@@ -115,6 +125,8 @@ def train_relations(nlp: Language, train: list[dict], dev: list[dict], cfg: dict
               "micro": {"cv_pair_f1": round(micro, 4), "tp": totals[0], "predicted": totals[1], "gold": totals[2]}}
     log(f"relations out-of-fold micro F1 {micro:.3f} ({totals[0]} of {totals[2]} gold pairs, {totals[1]} predicted)")
     vocab = {f: int(i) for f, i in vectorizer.vocabulary_.items()}
-    weights = {"labels": labels, "vocab": vocab, "coef": np.vstack(coefs), "intercept": np.array(intercepts),
-               "thresholds": thresholds}
+    coef = np.vstack(coefs)
+    weights = {"labels": labels, "vocab": vocab, "coef": coef[:, :n_sparse], "intercept": np.array(intercepts),
+               "thresholds": thresholds, "context_coef": coef[:, n_sparse:] if context_scale else None,
+               "context_scale": context_scale}
     return weights, report
