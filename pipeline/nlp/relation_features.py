@@ -161,6 +161,8 @@ class DocContext:
         has_tensor = getattr(doc.tensor, "ndim", 0) == 2 and doc.tensor.shape[0] == len(doc) and doc.tensor.shape[1]
         self.tensor = np.asarray(doc.tensor, dtype=np.float32) if has_tensor else None
         self.zero = np.zeros(doc.tensor.shape[1], dtype=np.float32) if has_tensor else None
+        # Each sentence's mean vector, once: many pairs share a sentence.
+        self.sentence_mean = [self.tensor[s.start:s.end].mean(axis=0) for s in self.sents] if has_tensor else None
         text = doc.text
         # Paragraph number of each sentence: articles separate paragraphs with blank lines.
         self.para_of_sent = [text.count("\n\n", 0, s.start_char) for s in self.sents]
@@ -346,8 +348,8 @@ def context_vector(ctx: DocContext, head: Span, tail: Span) -> np.ndarray | None
     if tensor is None:
         return None
     first, second = (head, tail) if head.start < tail.start else (tail, head)
-    sentence = ctx.sents[ctx.sent_index[head.start]]
-    same = ctx.sent_index[tail.start] == ctx.sent_index[head.start]
+    sentence = ctx.sent_index[head.start]
+    same = ctx.sent_index[tail.start] == sentence
     between = tensor[first.end:second.start].mean(axis=0) if same and second.start > first.end else ctx.zero
     return np.concatenate([tensor[head.start:head.end].mean(axis=0), tensor[tail.start:tail.end].mean(axis=0),
-                           between, tensor[sentence.start:sentence.end].mean(axis=0)])
+                           between, ctx.sentence_mean[sentence]])

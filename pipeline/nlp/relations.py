@@ -68,12 +68,15 @@ class RelationExtractor:
         self.context_scale = 0.0
 
     # -- the trained part --------------------------------------------------------------
-    def set_weights(self, labels, vocab, coef, intercept, thresholds, context_coef=None, context_scale=0.0) -> None:
-        self.labels, self.vocab = list(labels), dict(vocab)
-        self.coef, self.intercept = np.asarray(coef, dtype=np.float32), np.asarray(intercept, dtype=np.float32)
-        self.thresholds = dict(thresholds)
+    def load_weights(self, data: dict) -> None:
+        """Set the weights from the dict that training returns and weights.json holds."""
+        self.labels, self.vocab = list(data["labels"]), dict(data["vocab"])
+        self.coef = np.asarray(data["coef"], dtype=np.float32)
+        self.intercept = np.asarray(data["intercept"], dtype=np.float32)
+        self.thresholds = dict(data["thresholds"])
+        context_coef = data.get("context_coef")
         self.context_coef = None if context_coef is None else np.asarray(context_coef, dtype=np.float32)
-        self.context_scale = float(context_scale or 0.0)
+        self.context_scale = float(data.get("context_scale") or 0.0)
 
     def scores(self, feats: dict[str, float], context: np.ndarray | None = None) -> dict[str, float]:
         """Probability per label: the sparse features are binary, so their logit is a sum of
@@ -153,8 +156,7 @@ class RelationExtractor:
         if file.exists():
             data = json.loads(file.read_text(encoding="utf-8"))
             if data["coef"] is not None:
-                self.set_weights(data["labels"], data["vocab"], data["coef"], data["intercept"], data["thresholds"],
-                                 data.get("context_coef"), data.get("context_scale", 0.0))
+                self.load_weights(data)
         return self
 
 

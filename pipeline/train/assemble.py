@@ -29,9 +29,7 @@ def assemble(ner_nlp=None, relation_weights: dict | None = None, base: str = BAS
     for name in POST_MERGE:
         nlp.add_pipe(name, config=(relation_config or {}) if name == "crimeie_relations" else {})
     if relation_weights is not None:
-        w = relation_weights
-        nlp.get_pipe("crimeie_relations").set_weights(w["labels"], w["vocab"], w["coef"], w["intercept"], w["thresholds"],
-                                                      w.get("context_coef"), w.get("context_scale", 0.0))
+        nlp.get_pipe("crimeie_relations").load_weights(relation_weights)
     nlp.meta["name"] = pipeline_name
     nlp.meta["version"] = "0.1.0"
     return nlp
