@@ -107,6 +107,41 @@ def test_a_repeated_alias_is_the_same_person_article_included(rule_nlp):
     assert later[0]._.crimeie_entity == person["index"]
 
 
+@pytest.mark.parametrize("text,alias", [
+    ("Police named Audias Flores Silva, alias El Jardinero, a veteran commander.", "El Jardinero"),
+    ('La fiscalía comparó a Wilexis con Carlos Luis Revete, alias "el Koki", que domina la Cota 905.', "Koki"),
+    ("El fiscal acusó a Nemesio Oseguera Cervantes, alias el Mencho, de narcotráfico.", "Mencho"),
+])
+def test_an_alias_keeps_a_capitalized_article_and_drops_a_lowercase_one(rule_nlp, text, alias):
+    found, _ = mentions(rule_nlp, text)
+    assert (alias, "PERSON") in found
+
+
+@pytest.mark.parametrize("text,surnames", [
+    ("Agents arrested Yorbis Alexander Mendoza Piñango, 34, in Houston. Mendoza Piñango was detained there.",
+     "Mendoza Piñango"),
+    ("José Ramón Prado Bugallo, known as “Sito Miñanco”, was arrested in Galicia. Prado Bugallo's lawyers "
+     "denied the charges.", "Prado Bugallo"),
+])
+def test_a_person_named_later_by_two_surnames_is_the_same_person(default_nlp, text, surnames):
+    doc = default_nlp(text)
+    later = [e for e in doc.ents if e.text == surnames]
+    assert later and later[0].label_ == "PERSON"
+    full = next(e for e in doc._.crimeie_entities if e["label"] == "PERSON" and e["name"] != surnames)
+    assert later[0]._.crimeie_entity == full["index"]
+
+
+@pytest.mark.parametrize("text,not_a_person", [
+    ("Two brothers worked for Arturo Beltrán Leyva. The Beltrán Leyva network later split.", "Beltrán Leyva"),
+    ("Giovanni San Vicente, alias “Giovanny,” runs mines. He took his alias from San Vicente, a barrio.",
+     "San Vicente"),
+])
+def test_surnames_of_a_family_group_or_a_place_are_not_a_person(default_nlp, text, not_a_person):
+    doc = default_nlp(text)
+    later = [e for e in doc.ents if e.text == not_a_person and e.start_char > text.index(".")]
+    assert all(e.label_ != "PERSON" or not e.id_.startswith("crimeie_surnames") for e in later)
+
+
 def test_a_shared_surname_goes_to_the_person_introduced_first(default_nlp):
     doc = default_nlp("Nemesio Oseguera Cervantes leads the CJNG. His son Rubén Oseguera González was extradited. "
                       "Oseguera has never been captured.")

@@ -6,6 +6,7 @@ Importing this package registers every factory with spaCy.
 
 from pipeline.nlp import extensions  # noqa: F401  (registers Doc/Span extensions)
 from pipeline.nlp import (  # noqa: F401  (registers factories)
-    base_ner, merge, entities, gazetteer, places, facilities, activities, spanish_names, acronyms, aliases, relations,
+    base_ner, merge, entities, gazetteer, places, facilities, activities, spanish_names, acronyms, aliases, surnames,
+    relations,
     transformer_embed,
 )

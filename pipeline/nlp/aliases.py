@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import add_candidate, add_link
 from pipeline.nlp.facilities import PRISON_MODIFIERS, PRISON_NAME_HEADS
-from pipeline.nlp.lexicon import fold, load_json
+from pipeline.nlp.lexicon import cue_words, fold, load_json
 from pipeline.nlp.names import CONNECTORS, SENTENCE_WORDS, is_capitalized, title_words
 
 # Lowercase type words that a prison's nickname can follow (`the prisons known as El Pozo`).
@@ -88,7 +88,7 @@ class AliasFinder:
         self.cues = sorted((tuple(c) for c in data["cues"]), key=len, reverse=True)
         self.weak = {tuple(c) for c in data["weak_cues"]}
         self.articles = set(data["lowercase_articles"])
-        self.group_words = {fold(w) for w in data.get("group_words", [])}
+        self.group_words = {fold(w) for w in cue_words()["group_type_words"]}
         self.group_articles = set(data.get("group_articles", []))
         self.titles = title_words()
 
@@ -198,6 +198,8 @@ class AliasFinder:
         quoted = _quoted(doc, i)
         if quoted:
             first, end, after = quoted
+            if end - first > 1 and doc[first].lower_ in self.articles and not is_capitalized(doc[first]):
+                first += 1  # `alias “el Koki”`: inside the quotes too
             # `alias “Niño” Guerrero`: a surname right after the closing quote joins the alias.
             tail = _name_after(doc, after, 3) if after < len(doc) and doc[after - 1].whitespace_ else None
             if tail and tail[0] == after and end == after - 1 and not doc[after].is_sent_start:

@@ -23,13 +23,15 @@ DEFAULT_MODEL_DIR = PROJECT_ROOT / "models" / "crimeie-default"
 #: crimeie_merge picks the mentions; later components read doc.ents.
 RULE_COMPONENTS = ["crimeie_ontonotes_mapper", "crimeie_gazetteer", "crimeie_places", "crimeie_facilities",
                    "crimeie_activities", "crimeie_spanish_names", "crimeie_acronyms", "crimeie_aliases"]
+#: Rule components that read what the trained NER proposed, so they run after it.
+LATE_RULE_COMPONENTS = ["crimeie_surnames"]
 POST_MERGE = ["crimeie_merge", "crimeie_activity_keys", "crimeie_place_keys", "crimeie_entities", "crimeie_relations"]
 
 
 def build_rule_pipeline(base: str = BASE_MODEL, components: list[str] | None = None) -> Language:
     """en_core_web_sm plus crimeie components (default: all rule components, no trained ones)."""
     nlp = spacy.load(base)
-    for name in RULE_COMPONENTS + POST_MERGE if components is None else components:
+    for name in RULE_COMPONENTS + LATE_RULE_COMPONENTS + POST_MERGE if components is None else components:
         nlp.add_pipe(name)
     return nlp
 

@@ -21,6 +21,7 @@ DEFAULT_PRIORITIES = {
     "crimeie_gazetteer": 90,
     "crimeie_facilities": 85,
     "crimeie_activities": 80,
+    "crimeie_surnames": 75,
     "crimeie_spanish_names": 70,
     "crimeie_places": 55,
     "crimeie_ner": 60,

@@ -10,7 +10,7 @@ from pathlib import Path
 import spacy
 from confection import Config
 
-from pipeline.nlp.build import BASE_MODEL, POST_MERGE, RULE_COMPONENTS, pipeline_version
+from pipeline.nlp.build import BASE_MODEL, LATE_RULE_COMPONENTS, POST_MERGE, RULE_COMPONENTS, pipeline_version
 from pipeline.gold.corpus import read_records
 
 
@@ -26,6 +26,8 @@ def assemble(ner_nlp=None, relation_weights: dict | None = None, base: str = BAS
     if ner_nlp is not None:
         nlp.add_pipe("crimeie_ner", source=ner_nlp)
         nlp.add_pipe("crimeie_ner_candidates")
+    for name in LATE_RULE_COMPONENTS:
+        nlp.add_pipe(name)
     for name in POST_MERGE:
         nlp.add_pipe(name, config=(relation_config or {}) if name == "crimeie_relations" else {})
     if relation_weights is not None:
