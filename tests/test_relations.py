@@ -21,6 +21,54 @@ def test_surface_patterns(default_nlp, text, expected):
     assert expected in relations(default_nlp, text)
 
 
+@pytest.fixture(scope="module")
+def patterns_nlp():
+    """The shipped pipeline's mentions, with the trained pair scorer switched off: only the
+    surface patterns make relations."""
+    from pipeline.nlp.build import load_pipeline
+
+    nlp = load_pipeline()
+    nlp.get_pipe("crimeie_relations").coef = None
+    return nlp
+
+
+def rule_relations_found(nlp, text):
+    """(head, label, tail, rule) of the relations the surface patterns gave."""
+    doc = nlp(text)
+    names = {e["index"]: e["name"] for e in doc._.crimeie_entities}
+    return {(names[r["head"]], r["label"], names[r["tail"]], r["component"].split(":")[1])
+            for r in doc._.crimeie_relations}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The prison lies in Tocuyito, a town on the southern edge of Valencia.",
+     ("Tocuyito", "LOCATED_IN", "Valencia", "place_in_place")),
+    ("Inmates rioted at Tocorón prison in Aragua.", ("Tocorón", "LOCATED_IN", "Aragua", "place_in_place")),
+    ("The gang grew out of Venezuela's Aragua state.", ("Aragua", "LOCATED_IN", "Venezuela", "place_possessive")),
+    ("Residents of Texcaltitlán, a farming municipality in the south of the State of Mexico, fought back.",
+     ("Texcaltitlán", "LOCATED_IN", "State of Mexico", "place_in_place")),
+    ("On Friday the CICPC arrested Wilmer Pérez in Maracaibo.", ("Wilmer Pérez", "ARRESTED_BY", "CICPC", "arrest_verb")),
+    ("La Policía Nacional capturó en Cúcuta a Jhon Jairo Rojas.",
+     ("Jhon Jairo Rojas", "ARRESTED_BY", "Policía Nacional", "arrest_verb")),
+    ("Ovidio Guzmán López was arrested in Culiacán in January 2023 by the Policía Federal.",
+     ("Ovidio Guzmán López", "ARRESTED_BY", "Policía Federal", "arrested_by")),
+])
+def test_rule_patterns_for_places_and_arrests(patterns_nlp, text, expected):
+    assert expected in rule_relations_found(patterns_nlp, text)
+
+
+@pytest.mark.parametrize("text,not_expected", [
+    ("The gang is active in Tame, Fortul, Saravena and Arauquita.", ("Tame", "LOCATED_IN", "Fortul")),
+    ("Extortion spread to Tamaulipas, Nuevo León and Coahuila.", ("Tamaulipas", "LOCATED_IN", "Nuevo León")),
+    ("Its cells operate in Colombia, Peru and Chile.", ("Colombia", "LOCATED_IN", "Peru")),
+    ("The attack happened in Envigado, just south of Medellín.", ("Envigado", "LOCATED_IN", "Medellín")),
+])
+def test_places_side_by_side_are_not_one_inside_the_other(patterns_nlp, text, not_expected):
+    found, doc = relations(patterns_nlp, text), patterns_nlp(text)
+    assert {not_expected[0], not_expected[2]} <= {e.text for e in doc.ents}  # both places were found
+    assert not_expected not in {(h, label, t) for h, label, t, _ in found}
+
+
 @pytest.mark.parametrize("sentence,cue", [
     ("The gang allegedly controls the port.", "allegedly"),
     ("He is believed to lead the faction.", "is believed"),

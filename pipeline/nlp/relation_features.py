@@ -158,6 +158,8 @@ class DocContext:
         self.folded = [fold(t.text) for t in doc]
         self.punct = [t.is_punct for t in doc]
         self.ent_bounds = [(e.start, e.end) for e in doc.ents]
+        self.label_starting = {e.start: e.label_ for e in doc.ents}
+        self.label_ending = {e.end: e.label_ for e in doc.ents}
         has_tensor = getattr(doc.tensor, "ndim", 0) == 2 and doc.tensor.shape[0] == len(doc) and doc.tensor.shape[1]
         self.tensor = np.asarray(doc.tensor, dtype=np.float32) if has_tensor else None
         self.zero = np.zeros(doc.tensor.shape[1], dtype=np.float32) if has_tensor else None
@@ -244,8 +246,13 @@ class DocContext:
                 j -= 1
 
 
-def _country(key: str) -> str:
+def place_country(key: str) -> str:
     return key.split("|")[0].split("-")[0]
+
+
+def place_rank(key: str) -> int:
+    """How big a place its key says it is: 3 a country, 2 a state or province, 1 a city."""
+    return 1 if "|" in key else 2 if "-" in key else 3
 
 
 def _count_bucket(n: int) -> str:
@@ -316,7 +323,7 @@ def entity_pair_features(ctx: DocContext, h: int, t: int, near: int, pairs_per_e
     # Gazetteer geography: a city or state of the country named as the tail, or of another one.
     hk, tk = ctx.place_key.get(h), ctx.place_key.get(t)
     if hk and tk:
-        hc, tc = _country(hk), _country(tk)
+        hc, tc = place_country(hk), place_country(tk)
         if hc != tc:
             feats["geo=other_country"] = 1.0
         elif tk == tc and hk != tk:

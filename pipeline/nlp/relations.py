@@ -6,8 +6,9 @@
 2. Each entity pair is scored per relation label by a linear model over
    `entity_pair_features` (trained by `crimeie train`; weights in the component's directory as
    JSON): its closest mention pairs, how salient each side is, triggers in shared sentences.
-3. A few high-precision surface patterns (`X, the leader of Y`; `arrested by Z`;
-   `Cúcuta, Colombia`) fire on mention pairs within `window` sentences.
+3. High-precision surface patterns (relation_rules.py: `X, the leader of Y`; `arrested by Z`,
+   `Z arrested X`; `Cúcuta, Colombia`, `Tocorón prison in Aragua`) fire on mention pairs
+   within `window` sentences.
 4. Confidence is the best score; the evidence is the best mention pair's sentence(s); `hedged`
    comes from the hedge detector on the evidence. The guideline replacements apply (LEADER_OF over MEMBER_OF,
    IMPRISONED_IN over BASED_IN over OPERATES_IN for the same pair).
@@ -24,34 +25,11 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp.hedges import hedge_cue
 from pipeline.nlp.relation_features import (DocContext, allowed_labels, candidate_pairs, context_vector,
-                                            entity_pair_candidates, entity_pair_features, triggers)
+                                            entity_pair_candidates, entity_pair_features)
+from pipeline.nlp.relation_rules import rule_relations
 from pipeline.schema import load_schema
 
 REPLACES = {"MEMBER_OF": "LEADER_OF", "OPERATES_IN": "BASED_IN", "BASED_IN": "IMPRISONED_IN"}
-_ARREST_WORDS = {"arrested", "captured", "detained", "apprehended", "deported", "extradited", "capturado",
-                 "capturados", "detenido", "detenidos", "aprehendido", "arrestado", "capturada"}
-
-
-def rule_relations(ctx: DocContext, head: Span, tail: Span) -> list[tuple[str, float, str]]:
-    """High-precision surface patterns for one ordered mention pair: (label, score, rule)."""
-    out = []
-    hl, tl = head.label_, tail.label_
-    # The folded words between head and tail, when the head comes first and something separates them.
-    words = ctx.folded[head.end:tail.start] if head.end < tail.start else None
-    if words is not None and hl in ("LOCATION", "FACILITY") and tl == "LOCATION":
-        if words in (([","]), [",", "in"], ["in"], [",", "en"], ["en"], ["(", ], [",", "in", "the", "state", "of"],
-                     [",", "in", "the", "department", "of"], [",", "in", "the", "province", "of"],
-                     [",", "en", "el", "estado"], [",", "in", "the"], [",", "de"], ["de"]):
-            out.append(("LOCATED_IN", 0.9, "place_in_place"))
-    if words is not None and hl == "PERSON" and tl in ("CRIMINAL_GROUP", "ORGANIZATION") and len(words) <= 6:
-        leader = triggers()["LEADER_OF"]
-        if any(w in leader for w in words) and any(w in ("of", "de", "del") for w in words[-3:]):
-            out.append(("LEADER_OF", 0.9, "person_leader_of_group"))
-    if words is not None and hl in ("PERSON", "CRIMINAL_GROUP") and tl == "ORGANIZATION" and len(words) <= 8:
-        agent_follows = words[-1] in ("by", "por", "the", "la", "el") or (len(words) >= 2 and words[-2] in ("by", "por"))
-        if any(w in _ARREST_WORDS for w in words) and agent_follows:
-            out.append(("ARRESTED_BY", 0.9, "arrested_by"))
-    return out
 
 
 class RelationExtractor:

@@ -1,0 +1,141 @@
+"""High-precision surface patterns for relations, read on one ordered mention pair.
+
+The trained scorer finds most relations; these patterns add the ones whose wording is fixed
+enough to trust on sight, at a confidence of 0.9. Their word lists are in
+resources/relation_patterns.json.
+
+- LOCATED_IN: `Cúcuta, Colombia`, `Tocorón prison in Aragua`, `Tocuyito, a town on the southern
+  edge of Valencia`, `Venezuela's Aragua state`; not a list of places (`Tame, Fortul, Saravena`)
+  and not what the gazetteer rules out (a country inside anything, a state inside a city).
+- LEADER_OF: `X, the leader of Y`.
+- ARRESTED_BY: `X was arrested in Culiacán by the DEA` and `the CICPC arrested X`,
+  `la Policía Nacional capturó en Cúcuta a X`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from spacy.tokens import Span
+
+from pipeline.nlp.lexicon import fold, load_json
+from pipeline.nlp.relation_features import DocContext, place_country, place_rank, triggers
+
+SCORE = 0.9
+_LIST_JOINERS = {",", "and", "or", "y", "e", "o", "u", "&"}
+_ACTORS = {"PERSON", "CRIMINAL_GROUP", "ORGANIZATION"}
+
+
+@lru_cache(maxsize=1)
+def patterns() -> dict[str, dict[str, set[str]]]:
+    data = load_json("relation_patterns.json", ["place_in_place", "arrested_by"])
+    return {name: {k: {fold(w) for w in v} for k, v in lists.items() if not k.startswith("_")}
+            for name, lists in data.items() if not name.startswith("_")}
+
+
+def rule_relations(ctx: DocContext, head: Span, tail: Span) -> list[tuple[str, float, str]]:
+    """(label, score, rule) for each pattern that fires on this ordered mention pair."""
+    out = []
+    hl, tl = head.label_, tail.label_
+    # The folded words between head and tail, when the head comes first and something separates them.
+    words = ctx.folded[head.end:tail.start] if head.end < tail.start else None
+    if hl in ("LOCATION", "FACILITY") and tl == "LOCATION" and _could_contain(ctx, head, tail):
+        if words is not None and (words in ([","], ["("]) or _place_phrase(ctx, head, tail)) \
+                and not (words == [","] and _in_place_list(ctx, head, tail)):
+            out.append(("LOCATED_IN", SCORE, "place_in_place"))
+        if tail.end == head.start - 1 and ctx.folded[tail.end] in ("'s", "’s"):
+            out.append(("LOCATED_IN", SCORE, "place_possessive"))
+    if words is not None and hl == "PERSON" and tl in ("CRIMINAL_GROUP", "ORGANIZATION") and len(words) <= 6:
+        leader = triggers()["LEADER_OF"]
+        if any(w in leader for w in words) and any(w in ("of", "de", "del") for w in words[-3:]):
+            out.append(("LEADER_OF", SCORE, "person_leader_of_group"))
+    if hl in ("PERSON", "CRIMINAL_GROUP") and tl == "ORGANIZATION":
+        if words is not None and _arrested_by_passive(ctx, head, tail, words):
+            out.append(("ARRESTED_BY", SCORE, "arrested_by"))
+        elif words is None and _arrested_by_active(ctx, head, tail):
+            out.append(("ARRESTED_BY", SCORE, "arrest_verb"))
+    return out
+
+
+def _no_actor_between(ctx: DocContext, first: Span, second: Span) -> bool:
+    """No person, group or organization named between the two mentions, other than another
+    mention of one of them (`la Policía Nacional Civil (PNC) capturó a ...`)."""
+    own = {first._.crimeie_entity, second._.crimeie_entity}
+    return not any(first.end <= e.start and e.end <= second.start and e.label_ in _ACTORS
+                   and e._.crimeie_entity not in own for e in ctx.doc.ents)
+
+
+def _arrested_by_passive(ctx: DocContext, head: Span, tail: Span, words: list[str], max_words: int = 16) -> bool:
+    """`X was arrested in Culiacán in November 2023 by the DEA`, `capturados por la PNC`."""
+    lists = patterns()["arrested_by"]
+    if len(words) > max_words or ctx.sent_index[head.start] != ctx.sent_index[tail.start]:
+        return False
+    if not any(w in lists["participles"] for w in words) or not any(w in lists["agent_words"] for w in words[-3:]):
+        return False
+    return _no_actor_between(ctx, head, tail)
+
+
+def _arrested_by_active(ctx: DocContext, head: Span, tail: Span, max_words: int = 12) -> bool:
+    """`the CICPC arrested X`, `la Policía Nacional capturó en Cúcuta a X`: the organization
+    first, an arrest verb between, the person or group after it."""
+    if not tail.end < head.start <= tail.end + max_words or ctx.sent_index[head.start] != ctx.sent_index[tail.start]:
+        return False
+    verbs = patterns()["arrested_by"]["active_verbs"]
+    if not any(w in verbs for w in ctx.folded[tail.end:head.start]):
+        return False
+    return _no_actor_between(ctx, tail, head)
+
+
+def _place_phrase(ctx: DocContext, head: Span, tail: Span, max_words: int = 9) -> bool:
+    """`Tocuyito, a town on the southern edge of Valencia`, `Tocorón prison in Aragua`,
+    `Texcaltitlán, a farming municipality in the south of the State of Mexico`: the head, then a
+    phrase of place words ending in a containment preposition, then the tail."""
+    if not head.end < tail.start <= head.end + max_words or ctx.sent_index[head.start] != ctx.sent_index[tail.start]:
+        return False
+    if any(head.end <= s < tail.start for s in ctx.label_starting):
+        return False
+    lists = patterns()["place_in_place"]
+    words = ctx.folded[head.end:tail.start]
+    start = 1 if words[0] == "," else 0
+    end = len(words)
+    while end > start and words[end - 1] in lists["articles"]:
+        end -= 1
+    if end == start or words[end - 1] not in lists["containment_prepositions"]:
+        return False
+    rest = range(head.end + start, head.end + end - 1)
+    allowed = lists["articles"] | lists["place_nouns"] | lists["position_words"] | lists["containment_prepositions"]
+    modifiers = [i for i in rest if ctx.folded[i] not in allowed]
+    if any(ctx.doc[i].pos_ not in ("ADJ", "NOUN") for i in modifiers):
+        return False
+    if modifiers and not any(ctx.folded[i] in lists["place_nouns"] for i in rest):
+        return False  # a describing word (`farming`, `vast`) only before a place noun: `a farming municipality in`
+    inside = any(ctx.folded[i] in ("in", "en", "within", "dentro") for i in rest)
+    before_preposition = ctx.folded[head.end + end - 2] if end - 1 > start else ""
+    return inside or before_preposition not in lists["compass_words"]  # `just south of Medellín` is outside it
+
+
+def _could_contain(ctx: DocContext, head: Span, tail: Span) -> bool:
+    """False when the gazetteer says the tail place cannot hold the head: a country inside
+    anything, a place inside a smaller or equal one (`Tamaulipas, Nuevo León`), or inside a
+    place of another country. Places the gazetteer does not know are given the benefit."""
+    hk, tk = ctx.place_key.get(head._.crimeie_entity), ctx.place_key.get(tail._.crimeie_entity)
+    if hk and place_rank(hk) == 3 and head.label_ == "LOCATION":
+        return False
+    if not hk or not tk:
+        return True
+    return place_rank(tk) > place_rank(hk) and place_country(hk) == place_country(tk)
+
+
+def _in_place_list(ctx: DocContext, head: Span, tail: Span) -> bool:
+    """`Tame, Fortul, Saravena`, `Gaira, El Rodadero y Taganga`: a comma between two places in a
+    list of places is not `Cúcuta, Colombia`. A list shows as another place right before the head
+    or right after the tail, joined by a comma or a conjunction."""
+    doc, i = ctx.doc, tail.end
+    while i < len(doc) and i < tail.end + 2 and doc[i].lower_ in _LIST_JOINERS:
+        i += 1
+    if i > tail.end and ctx.label_starting.get(i) == "LOCATION":
+        return True
+    j = head.start
+    while j > 0 and j > head.start - 2 and doc[j - 1].lower_ in _LIST_JOINERS:
+        j -= 1
+    return j < head.start and ctx.label_ending.get(j) == "LOCATION"
