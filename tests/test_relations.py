@@ -52,6 +52,10 @@ def rule_relations_found(nlp, text):
      ("Jhon Jairo Rojas", "ARRESTED_BY", "Policía Nacional", "arrest_verb")),
     ("Ovidio Guzmán López was arrested in Culiacán in January 2023 by the Policía Federal.",
      ("Ovidio Guzmán López", "ARRESTED_BY", "Policía Federal", "arrested_by")),
+    ("Police said Wilmer Cedeño, an alleged member of Los Lobos, collected the payments.",
+     ("Wilmer Cedeño", "MEMBER_OF", "Los Lobos", "member_role")),
+    ("The cartel tortured and killed DEA agent Enrique Camarena in 1985.",
+     ("Enrique Camarena", "MEMBER_OF", "DEA", "member_role")),
 ])
 def test_rule_patterns_for_places_and_arrests(patterns_nlp, text, expected):
     assert expected in rule_relations_found(patterns_nlp, text)

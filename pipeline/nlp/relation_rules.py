@@ -8,6 +8,7 @@ resources/relation_patterns.json.
   edge of Valencia`, `Venezuela's Aragua state`; not a list of places (`Tame, Fortul, Saravena`)
   and not what the gazetteer rules out (a country inside anything, a state inside a city).
 - LEADER_OF: `X, the leader of Y`.
+- MEMBER_OF: `X, a member of Y`, `X, presunto integrante de Y`, `DEA agent X`.
 - ARRESTED_BY: `X was arrested in Culiacán by the DEA` and `the CICPC arrested X`,
   `la Policía Nacional capturó en Cúcuta a X`.
 """
@@ -28,7 +29,7 @@ _ACTORS = {"PERSON", "CRIMINAL_GROUP", "ORGANIZATION"}
 
 @lru_cache(maxsize=1)
 def patterns() -> dict[str, dict[str, set[str]]]:
-    data = load_json("relation_patterns.json", ["place_in_place", "arrested_by"])
+    data = load_json("relation_patterns.json", ["place_in_place", "arrested_by", "member_of"])
     return {name: {k: {fold(w) for w in v} for k, v in lists.items() if not k.startswith("_")}
             for name, lists in data.items() if not name.startswith("_")}
 
@@ -49,6 +50,8 @@ def rule_relations(ctx: DocContext, head: Span, tail: Span) -> list[tuple[str, f
         leader = triggers()["LEADER_OF"]
         if any(w in leader for w in words) and any(w in ("of", "de", "del") for w in words[-3:]):
             out.append(("LEADER_OF", SCORE, "person_leader_of_group"))
+    if hl == "PERSON" and tl in ("CRIMINAL_GROUP", "ORGANIZATION") and _member_role(ctx, head, tail, words):
+        out.append(("MEMBER_OF", SCORE, "member_role"))
     if hl in ("PERSON", "CRIMINAL_GROUP") and tl == "ORGANIZATION":
         if words is not None and _arrested_by_passive(ctx, head, tail, words):
             out.append(("ARRESTED_BY", SCORE, "arrested_by"))
@@ -84,6 +87,19 @@ def _arrested_by_active(ctx: DocContext, head: Span, tail: Span, max_words: int 
     if not any(w in verbs for w in ctx.folded[tail.end:head.start]):
         return False
     return _no_actor_between(ctx, tail, head)
+
+
+def _member_role(ctx: DocContext, head: Span, tail: Span, words: list[str] | None, max_words: int = 6) -> bool:
+    """`X, a member of Y`, `X, presunto integrante de Y` or `DEA agent X`, `MS13 member X`."""
+    lists = patterns()["member_of"]
+    if ctx.sent_index[head.start] != ctx.sent_index[tail.start]:
+        return False
+    if words is not None:
+        return len(words) <= max_words and any(w in lists["roles"] for w in words) \
+            and any(w in lists["of_words"] for w in words[-3:]) and not any(w in triggers()["LEADER_OF"] for w in words) \
+            and _no_actor_between(ctx, head, tail)
+    between = ctx.folded[tail.end:head.start]
+    return 0 < len(between) <= 2 and between[-1] in lists["roles"] and all(w.isalpha() for w in between)
 
 
 def _place_phrase(ctx: DocContext, head: Span, tail: Span, max_words: int = 9) -> bool:
