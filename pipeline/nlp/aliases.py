@@ -15,13 +15,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import add_candidate, add_link
-from pipeline.nlp.facilities import PRISON_MODIFIERS, PRISON_NAME_HEADS
+from pipeline.nlp.facilities import PRISON_MODIFIERS, PRISON_NAME_HEADS, PRISON_TYPE_WORDS
 from pipeline.nlp.lexicon import cue_words, fold, load_json
 from pipeline.nlp.names import CONNECTORS, SENTENCE_WORDS, is_capitalized, title_words
-
-# Lowercase type words that a prison's nickname can follow (`the prisons known as El Pozo`).
-_FACILITY_WORDS = {"prison", "prisons", "jail", "jails", "penitentiary", "penitentiaries", "carcel", "carceles",
-                   "penal", "penales", "presidio", "reclusorio", "complex"}
 
 OPEN_QUOTES = {"“", "\"", "'", "‘", "«", "„"}
 CLOSE_QUOTES = {"”", "\"", "'", "’", "»", "“"}
@@ -156,7 +152,7 @@ class AliasFinder:
             return None
         last = fold(doc[k - 1].text)
         if not is_capitalized(doc[k - 1]):
-            if last not in _FACILITY_WORDS:
+            if last not in PRISON_TYPE_WORDS:
                 return None
             # `the Itagüí maximum-security prison`: the name before the type word and its modifiers.
             j = k - 1

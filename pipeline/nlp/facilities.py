@@ -17,6 +17,8 @@ from pipeline.nlp.names import CONNECTORS, SENTENCE_WORDS, capitalized_runs, is_
 
 _PRISON_HEADS = {"prison", "jail", "penitentiary", "penitenciaria", "carcel", "reclusorio", "penal", "presidio",
                  "prision", "correctional", "detention"}
+#: The type words and their plurals: what the alias finder accepts before a cue (`the prisons known as El Pozo`).
+PRISON_TYPE_WORDS = _PRISON_HEADS | {"prisons", "jails", "penitentiaries", "carceles", "penales", "complex"}
 #: First words of a prison's own name (`Complejo Penitenciario de Arica`); the alias finder reads them too.
 PRISON_NAME_HEADS = {"centro", "complejo", "penitenciaria", "carcel", "reclusorio", "presidio", "penal",
                      "establecimiento", "instituto", "cereso", "cefereso"}
