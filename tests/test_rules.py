@@ -360,3 +360,14 @@ def test_a_nationality_adjective_inside_an_official_name_stays(default_nlp):
 def test_a_common_word_opening_a_sentence_is_not_a_name(default_nlp, text, word):
     """The article writes the word in lowercase elsewhere, so capitalized at a sentence start it is no name."""
     assert word not in {e.text for e in default_nlp(text).ents}
+
+
+@pytest.mark.parametrize("text,runs", [
+    ("Police sought Fernandinho Beira-Mar in Rio.", ["Police", "Fernandinho Beira-Mar", "Rio"]),
+    ("Buses ran Cúcuta - Caracas daily.", ["Buses", "Cúcuta", "Caracas"]),
+])
+def test_a_hyphen_inside_a_word_joins_a_name_and_a_dash_does_not(rule_nlp, text, runs):
+    from pipeline.nlp.names import capitalized_runs
+
+    doc = rule_nlp.make_doc(text)
+    assert [doc[i:j].text for i, j in capitalized_runs(doc)] == runs

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 from pipeline.nlp.extensions import add_candidate, add_link
 from pipeline.nlp.facilities import PRISON_MODIFIERS, PRISON_NAME_HEADS, PRISON_TYPE_WORDS
 from pipeline.nlp.lexicon import cue_words, fold, load_json
-from pipeline.nlp.names import CONNECTORS, SENTENCE_WORDS, is_capitalized, title_words
+from pipeline.nlp.names import CONNECTORS, SENTENCE_WORDS, is_capitalized, is_word_hyphen, title_words
 
 OPEN_QUOTES = {"“", "\"", "'", "‘", "«", "„"}
 CLOSE_QUOTES = {"”", "\"", "'", "’", "»", "“"}
@@ -55,8 +55,7 @@ def _name_after(doc: Doc, i: int, max_len: int = 5) -> tuple[int, int] | None:
 def _joins_name(doc: Doc, j: int) -> bool:
     """Token j (j > 0) can join two capitalized words into one name: a particle (`de`, `da`) or a
     hyphen inside a word (`Beira-Mar`), not a dash between words."""
-    token = doc[j]
-    return token.text in CONNECTORS or (token.text == "-" and not doc[j - 1].whitespace_ and not token.whitespace_)
+    return doc[j].text in CONNECTORS or is_word_hyphen(doc, j)
 
 
 def name_before(doc: Doc, end: int, titles: set[str], max_len: int = 7) -> tuple[int, int] | None:

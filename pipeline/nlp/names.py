@@ -34,6 +34,11 @@ def title_words() -> set[str]:
     return {fold(w) for w in cues["person_titles_en"] + cues["person_titles_es"]}
 
 
+def is_word_hyphen(doc: Doc, j: int) -> bool:
+    """Token j is a hyphen inside one word (`Beira-Mar`), not a dash between words (`Cúcuta - Caracas`)."""
+    return doc[j].text == "-" and j > 0 and not doc[j - 1].whitespace_ and not doc[j].whitespace_
+
+
 def capitalized_runs(doc: Doc, start: int = 0, end: int | None = None, max_len: int = 12) -> list[tuple[int, int]]:
     """Maximal runs of capitalized tokens, joined by lowercase particles (`Tren de Aragua`,
     `Cuerpo de Investigaciones Científicas, Penales y Criminalísticas` needs the comma rule of
@@ -49,9 +54,9 @@ def capitalized_runs(doc: Doc, start: int = 0, end: int | None = None, max_len: 
         while j < end:
             if is_capitalized(doc[j]) and not doc[j].is_sent_start:
                 j += 1
-            elif (doc[j].text in CONNECTORS and j + 1 < end and (is_capitalized(doc[j + 1]) or doc[j + 1].like_num)
-                  and not doc[j + 1].is_sent_start):
-                j += 2
+            elif ((doc[j].text in CONNECTORS or is_word_hyphen(doc, j)) and j + 1 < end
+                  and (is_capitalized(doc[j + 1]) or doc[j + 1].like_num) and not doc[j + 1].is_sent_start):
+                j += 2  # `Tren de Aragua`, `Beira-Mar`
             elif (doc[j].text in CONNECTORS and j + 2 < end and doc[j + 1].text in CONNECTORS
                   and is_capitalized(doc[j + 2])):
                 j += 3  # `Cartel de los Soles`
