@@ -122,7 +122,7 @@ def allowed_labels(head_label: str, tail_label: str) -> frozenset[str]:
 
 def candidate_pairs(ctx: "DocContext", window: int = 1):
     """Ordered (head, tail) mention pairs whose labels some relation allows, within `window` sentences."""
-    ents = list(ctx.doc.ents)
+    ents = ctx.ents
     for h in ents:
         for t in ents:
             if h is t or h.start == t.start:
@@ -157,19 +157,22 @@ class DocContext:
         self.lemma = [fold(t.lemma_ or t.text) for t in doc]
         self.folded = [fold(t.text) for t in doc]
         self.punct = [t.is_punct for t in doc]
-        self.ent_bounds = [(e.start, e.end) for e in doc.ents]
-        self.label_starting = {e.start: e.label_ for e in doc.ents}
-        self.label_ending = {e.end: e.label_ for e in doc.ents}
+        self.ents = list(doc.ents)  # doc.ents builds new Span objects on every access
+        self.ent_bounds = [(e.start, e.end) for e in self.ents]
+        self.label_starting = {e.start: e.label_ for e in self.ents}
+        self.label_ending = {e.end: e.label_ for e in self.ents}
         has_tensor = getattr(doc.tensor, "ndim", 0) == 2 and doc.tensor.shape[0] == len(doc) and doc.tensor.shape[1]
         self.tensor = np.asarray(doc.tensor, dtype=np.float32) if has_tensor else None
         self.zero = np.zeros(doc.tensor.shape[1], dtype=np.float32) if has_tensor else None
-        # Each sentence's mean vector, once: many pairs share a sentence.
-        self.sentence_mean = [self.tensor[s.start:s.end].mean(axis=0) for s in self.sents] if has_tensor else None
+        # Running sums of the token vectors: the mean over any span in two lookups, not a pass over it.
+        self.tensor_sums = np.vstack([np.zeros((1, self.tensor.shape[1])), np.cumsum(self.tensor, axis=0, dtype=np.float64)]) \
+            if has_tensor else None
+        self.sentence_mean = [self.span_mean(s.start, s.end) for s in self.sents] if has_tensor else None
         text = doc.text
         # Paragraph number of each sentence: articles separate paragraphs with blank lines.
         self.para_of_sent = [text.count("\n\n", 0, s.start_char) for s in self.sents]
         self.mentions: dict[int, list[Span]] = {}
-        for e in doc.ents:
+        for e in self.ents:
             if e._.crimeie_entity is not None:
                 self.mentions.setdefault(e._.crimeie_entity, []).append(e)
         self.label_of = {k: v[0].label_ for k, v in self.mentions.items()}
@@ -219,6 +222,10 @@ class DocContext:
                              for k, ms in self.mentions.items()}
         self.sent_triggers = [{label for i in range(s.start, s.end) for label in _trigger_labels(self.lemma[i])}
                               for s in self.sents]
+
+    def span_mean(self, start: int, end: int) -> np.ndarray:
+        """Mean token vector over tokens start..end-1 (end > start)."""
+        return ((self.tensor_sums[end] - self.tensor_sums[start]) / (end - start)).astype(np.float32)
 
     def _add_pronoun_mentions(self) -> None:
         """A pronoun (`its members`, `he led`) becomes one more mention of the nearest preceding
@@ -351,12 +358,11 @@ def context_vector(ctx: DocContext, head: Span, tail: Span) -> np.ndarray | None
     averaged over the head mention, the tail mention, the words between them (same sentence
     only) and the head's sentence. They let the scorer see paraphrases and rare words that the
     sparse features only know by name; None when the doc has no tensor."""
-    tensor = ctx.tensor
-    if tensor is None:
+    if ctx.tensor is None:
         return None
     first, second = (head, tail) if head.start < tail.start else (tail, head)
     sentence = ctx.sent_index[head.start]
     same = ctx.sent_index[tail.start] == sentence
-    between = tensor[first.end:second.start].mean(axis=0) if same and second.start > first.end else ctx.zero
-    return np.concatenate([tensor[head.start:head.end].mean(axis=0), tensor[tail.start:tail.end].mean(axis=0),
+    between = ctx.span_mean(first.end, second.start) if same and second.start > first.end else ctx.zero
+    return np.concatenate([ctx.span_mean(head.start, head.end), ctx.span_mean(tail.start, tail.end),
                            between, ctx.sentence_mean[sentence]])

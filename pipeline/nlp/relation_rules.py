@@ -65,7 +65,7 @@ def _no_actor_between(ctx: DocContext, first: Span, second: Span) -> bool:
     mention of one of them (`la Policía Nacional Civil (PNC) capturó a ...`)."""
     own = {first._.crimeie_entity, second._.crimeie_entity}
     return not any(first.end <= e.start and e.end <= second.start and e.label_ in _ACTORS
-                   and e._.crimeie_entity not in own for e in ctx.doc.ents)
+                   and e._.crimeie_entity not in own for e in ctx.ents)
 
 
 def _arrested_by_passive(ctx: DocContext, head: Span, tail: Span, words: list[str], max_words: int = 16) -> bool:
