@@ -25,9 +25,9 @@ def alone(path: Path):
     """The trained components of a saved pipeline without the rule layer."""
     import spacy
 
-    from pipeline.nlp.build import RULE_COMPONENTS
+    from pipeline.nlp.build import LATE_RULE_COMPONENTS, RULE_COMPONENTS
 
-    nlp = spacy.load(path, exclude=list(RULE_COMPONENTS))
+    nlp = spacy.load(path, exclude=RULE_COMPONENTS + LATE_RULE_COMPONENTS)
     nlp.get_pipe("crimeie_relations").use_rules = False
     return nlp
 

@@ -80,7 +80,10 @@ class AliasFinder:
     def __init__(self, name: str, cues_file: str, score: float):
         self.name, self.score = name, score
         data = load_json(cues_file, ["cues", "weak_cues", "lowercase_articles"])
-        self.cues = sorted((tuple(c) for c in data["cues"]), key=len, reverse=True)
+        # Cues by their first word, longest first: one dict lookup per token, not one per cue.
+        self.cues: dict[str, list[tuple[str, ...]]] = {}
+        for cue in sorted((tuple(c) for c in data["cues"]), key=len, reverse=True):
+            self.cues.setdefault(cue[0], []).append(cue)
         self.weak = {tuple(c) for c in data["weak_cues"]}
         self.articles = set(data["lowercase_articles"])
         self.group_words = {fold(w) for w in cue_words()["group_type_words"]}
@@ -92,7 +95,7 @@ class AliasFinder:
         found: list[Span] = []
         i = 0
         while i < len(doc):
-            cue = next((c for c in self.cues if tuple(lower[i:i + len(c)]) == c), None)
+            cue = next((c for c in self.cues.get(lower[i], ()) if tuple(lower[i:i + len(c)]) == c), None)
             if cue is None:
                 i += 1
                 continue
@@ -204,7 +207,9 @@ class AliasFinder:
 
     def _inner_nicknames(self, doc: Doc) -> None:
         """`Héctor “El Niño” Guerrero`: a quoted nickname between capitalized names is one mention."""
-        for i, token in enumerate(doc):
+        for i, text in enumerate([t.text for t in doc]):
+            if text not in OPEN_QUOTES:
+                continue  # checked on the string first: a Token object per word is the cost here
             quoted = _quoted(doc, i, limit=4)
             if not quoted or i == 0 or not is_capitalized(doc[i - 1]) or fold(doc[i - 1].text) in self.titles:
                 continue

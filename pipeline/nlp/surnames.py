@@ -38,7 +38,8 @@ class SurnameRepeats:
 
     def surname_forms(self, doc: Doc) -> dict[tuple[str, ...], int]:
         """Trailing word sequences (two words or more, shorter than the name) of the PERSON
-        candidates with at least `min_name_words` words, each with where its first name ends."""
+        candidates with at least `min_name_words` words, each with the token where the earliest
+        full name that ends in it ends: only later text is searched."""
         forms: dict[tuple[str, ...], int] = {}
         for span in doc.spans[CANDIDATES] if CANDIDATES in doc.spans else []:
             words = [t.text for t in span]
