@@ -152,9 +152,11 @@ class PlaceMatcher:
         return doc
 
 
-_LOCATIVE = {"in", "of", "en", "de", "from", "to", "across", "throughout", "near", "state", "estado",
-             "department", "departamento", "province", "provincia", "desde", "hacia", "por", "into", "outside",
-             "inside", "at", "around", "through", "towards", "toward"}
+#: Words before which a name that is also a place's is the place (`the bus from Monterrey`); the
+#: surname rule reads them too (`his alias from San Vicente`).
+LOCATIVE_WORDS = {"in", "of", "en", "de", "from", "to", "across", "throughout", "near", "cerca", "state",
+                  "estado", "department", "departamento", "province", "provincia", "desde", "hacia", "por", "into",
+                  "outside", "inside", "at", "around", "through", "towards", "toward"}
 
 
 class PlaceKeys:
@@ -184,7 +186,7 @@ class PlaceKeys:
         folded = normalize_name(ent.text)
         if set(folded.split()) & person_words:
             return False
-        return (ent.start > 0 and doc[ent.start - 1].lower_ in _LOCATIVE) or folded in place_names
+        return (ent.start > 0 and doc[ent.start - 1].lower_ in LOCATIVE_WORDS) or folded in place_names
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
@@ -206,7 +208,7 @@ class PlaceKeys:
                 changed = True
                 continue
             if ent.label_ == "LOCATION" and len(ent) == 1 and normalize_name(ent.text) in person_words \
-                    and not (ent.start > 0 and doc[ent.start - 1].lower_ in _LOCATIVE):
+                    and not (ent.start > 0 and doc[ent.start - 1].lower_ in LOCATIVE_WORDS):
                 ent = _relabel(ent, "PERSON")
                 changed = True
             elif ent.label_ == "LOCATION":

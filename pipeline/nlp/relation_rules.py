@@ -30,8 +30,13 @@ _ACTORS = {"PERSON", "CRIMINAL_GROUP", "ORGANIZATION"}
 @lru_cache(maxsize=1)
 def patterns() -> dict[str, dict[str, set[str]]]:
     data = load_json("relation_patterns.json", ["place_in_place", "arrested_by", "member_of"])
-    return {name: {k: {fold(w) for w in v} for k, v in lists.items() if not k.startswith("_")}
-            for name, lists in data.items() if not name.startswith("_")}
+    out = {name: {k: {fold(w) for w in v} for k, v in lists.items() if not k.startswith("_")}
+           for name, lists in data.items() if not name.startswith("_")}
+    place = out["place_in_place"]
+    # Every word a place phrase may hold besides describing words, united once, not per pair.
+    place["phrase_words"] = place["articles"] | place["place_nouns"] | place["position_words"] \
+        | place["containment_prepositions"]
+    return out
 
 
 def rule_relations(ctx: DocContext, head: Span, tail: Span) -> list[tuple[str, float, str]]:
@@ -108,8 +113,8 @@ def _place_phrase(ctx: DocContext, head: Span, tail: Span, max_words: int = 9) -
     phrase of place words ending in a containment preposition, then the tail."""
     if not head.end < tail.start <= head.end + max_words or ctx.sent_index[head.start] != ctx.sent_index[tail.start]:
         return False
-    if any(head.end <= s < tail.start for s in ctx.label_starting):
-        return False
+    if any(i in ctx.label_starting for i in range(head.end, tail.start)):
+        return False  # another mention between them
     lists = patterns()["place_in_place"]
     words = ctx.folded[head.end:tail.start]
     start = 1 if words[0] == "," else 0
@@ -119,7 +124,7 @@ def _place_phrase(ctx: DocContext, head: Span, tail: Span, max_words: int = 9) -
     if end == start or words[end - 1] not in lists["containment_prepositions"]:
         return False
     rest = range(head.end + start, head.end + end - 1)
-    allowed = lists["articles"] | lists["place_nouns"] | lists["position_words"] | lists["containment_prepositions"]
+    allowed = lists["phrase_words"]
     modifiers = [i for i in rest if ctx.folded[i] not in allowed]
     if any(ctx.doc[i].pos_ not in ("ADJ", "NOUN") for i in modifiers):
         return False

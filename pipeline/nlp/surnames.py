@@ -20,10 +20,7 @@ from spacy.tokens import Doc, Span
 from pipeline.nlp.extensions import CANDIDATES, add_candidate
 from pipeline.nlp.lexicon import cue_words, fold
 from pipeline.nlp.names import CONNECTORS, is_capitalized
-from pipeline.nlp.places import place_index
-
-#: Prepositions before which a name that is also a place's is the place (`his alias from San Vicente`).
-_PLACE_PREPOSITIONS = {"in", "from", "at", "near", "to", "en", "desde", "hacia", "cerca"}
+from pipeline.nlp.places import LOCATIVE_WORDS, place_index
 
 
 def _is_name_word(text: str) -> bool:
@@ -74,7 +71,7 @@ class SurnameRepeats:
                     continue  # `de los Beltrán Leyva`, `los Beltrán Leyva`: a family or its group
                 if after is not None and is_capitalized(after) and not after.is_sent_start:
                     continue
-                if before is not None and before.lower_ in _PLACE_PREPOSITIONS and places.lookup(" ".join(form)):
+                if before is not None and before.lower_ in LOCATIVE_WORDS and places.lookup(" ".join(form)):
                     continue
                 if after is not None and fold(after.text) in self.group_words:
                     continue  # `the Beltrán Leyva network`: a group named after the family
