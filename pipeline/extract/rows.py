@@ -11,7 +11,9 @@ from pipeline.ingest import Article
 
 def doc_rows(doc: Doc, article: Article, version: str) -> dict[str, list[dict]]:
     doc_id = article.doc_id
-    text = doc.text  # Doc.text joins every token on each access: read it once
+    # The article as given: the tokenizer may have read wrapping newlines as spaces, but it
+    # keeps the length, so every offset below points into this text too.
+    text = article.text if len(article.text) == len(doc.text) else doc.text
     sentence_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
 
     def sentence_of(char: int) -> int:
@@ -23,7 +25,7 @@ def doc_rows(doc: Doc, article: Article, version: str) -> dict[str, list[dict]]:
     for number, ent in enumerate(doc.ents):
         mentions.append({
             "doc_id": doc_id, "mention_id": f"{doc_id}:M{number + 1}",
-            "start": ent.start_char, "end": ent.end_char, "text": ent.text, "label": ent.label_,
+            "start": ent.start_char, "end": ent.end_char, "text": text[ent.start_char:ent.end_char], "label": ent.label_,
             "entity_id": entity_ids.get(ent._.crimeie_entity),
             "sentence": sentence_of(ent.start_char),
             "component": ent.id_ or "unknown", "score": float(ent._.crimeie_score or 0.0),

