@@ -70,6 +70,16 @@ def test_possessive_edge_is_rejected():
     assert any("possessive" in p for p in validate_record(record))
 
 
+@pytest.mark.parametrize("mention, allowed", [
+    ("Greenbelt, Md.", True), ("Kléber Steven C. R.", True), ("U.S.", True), ("Jr.", True),
+    ("Tren de Aragua.", False), ("Los Choneros said.", False),
+])
+def test_a_final_period_stays_only_on_abbreviations_and_initials(mention, allowed):
+    from pipeline.gold.validate import _edge_problem
+
+    assert (_edge_problem(mention) is None) is allowed
+
+
 def test_bundled_corpus_meets_the_issue_targets():
     """Issue #3: >=60 articles, >=35,000 words, >=12 Spanish, every entity label >=150 spans,
     every relation label >=30, test split >=15 with >=3 Spanish."""

@@ -7,7 +7,12 @@ from collections.abc import Iterable
 
 from pipeline.schema import load_schema
 
-_ABBREVIATIONS = {"jr.", "sr.", "co.", "inc.", "ltd.", "corp.", "bros.", "s.a.", "st.", "mt.", "ft."}
+#: Words whose final period belongs to them (GUIDELINES §2): titles, company forms, places and
+#: the AP abbreviations of US states that press releases put after a town (`Greenbelt, Md.`).
+_ABBREVIATIONS = {"jr.", "sr.", "co.", "inc.", "ltd.", "corp.", "bros.", "s.a.", "st.", "mt.", "ft.",
+                  "ala.", "ariz.", "ark.", "calif.", "colo.", "conn.", "del.", "fla.", "ga.", "ill.", "ind.",
+                  "kan.", "ky.", "la.", "md.", "mass.", "mich.", "minn.", "miss.", "mo.", "mont.", "neb.",
+                  "nev.", "okla.", "ore.", "pa.", "tenn.", "tex.", "va.", "vt.", "wash.", "wis.", "wyo."}
 _POSSESSIVE_END = re.compile(r"['’]s?$")
 LANGS = {"en", "es"}
 
@@ -24,7 +29,8 @@ def _edge_problem(mention: str) -> str | None:
     last = mention[-1]
     if last == ".":
         word = mention.split()[-1].casefold()
-        if word.count(".") < 2 and word not in _ABBREVIATIONS:
+        initial = len(word) == 2 and word[0].isalpha()  # `Kléber Steven C. R.`
+        if word.count(".") < 2 and word not in _ABBREVIATIONS and not initial:
             return "ends with a period that is not an abbreviation's"
     elif not last.isalnum():
         return f"ends with {last!r} (no quotes or punctuation at the end)"
