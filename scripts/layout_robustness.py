@@ -18,19 +18,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def hard_wrapped(text: str, width: int = 72) -> str:
-    """A newline in place of the first space past `width` on every line."""
-    chars, column = list(text), 0
-    for i, char in enumerate(text):
-        if char == "\n":
-            column = 0
-            continue
-        column += 1
-        if char == " " and column > width:
-            chars[i], column = "\n", 0
-    return "".join(chars)
-
-
 def one_paragraph_per_line(text: str) -> str:
     return text.replace("\n\n", "\n ")
 
@@ -39,7 +26,9 @@ def straight_quotes(text: str) -> str:
     return text.translate(str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"}))
 
 
-VARIANTS = {"as written": lambda text: text, "hard-wrapped at 72": hard_wrapped,
+from pipeline.nlp.layout import hard_wrap  # noqa: E402  (after the path set-up above)
+
+VARIANTS = {"as written": lambda text: text, "hard-wrapped at 72": lambda text: hard_wrap(text, 72),
             "one paragraph per line": one_paragraph_per_line, "straight quotes": straight_quotes}
 
 

@@ -1,21 +1,11 @@
 """Hard-wrapped articles read like running text, with every offset pointing into the text as given."""
 
-from pipeline.nlp.layout import unwrap, wrap_newlines
+from pipeline.nlp.layout import hard_wrap, unwrap, wrap_newlines
 
 PARAGRAPH = ("Venezuelan police said on Tuesday that they had arrested Yohan José Romero, alias “Johan Petrica”, "
              "one of the founders of the Tren de Aragua, in a rural area of Bolívar state, where the gang has "
              "controlled illegal gold mines around Las Claritas for years. Prosecutors said Romero answered to "
              "Héctor Rusthenford Guerrero Flores, alias “Niño Guerrero”, the group's top leader.")
-
-
-def wrap(text: str, width: int = 60) -> str:
-    """The paragraph as a PDF or an e-mail gives it: a newline instead of the space past `width`."""
-    chars, column = list(text), 0
-    for i, char in enumerate(text):
-        column += 1
-        if char == " " and column > width:
-            chars[i], column = "\n", 0
-    return "".join(chars)
 
 
 def entities(nlp, text):
@@ -25,7 +15,7 @@ def entities(nlp, text):
 
 
 def test_a_wrapped_paragraph_gives_the_same_mentions_aliases_and_offsets(default_nlp):
-    wrapped = wrap(PARAGRAPH)
+    wrapped = hard_wrap(PARAGRAPH, 60)
     assert wrapped.count("\n") >= 4 and len(wrapped) == len(PARAGRAPH)
     assert entities(default_nlp, wrapped) == entities(default_nlp, PARAGRAPH)
     people = {name: aliases for label, name, aliases in entities(default_nlp, wrapped)[0] if label == "PERSON"}
@@ -47,7 +37,7 @@ def test_blank_lines_list_items_and_qa_turns_are_not_joined():
 
 
 def test_unwrapping_turns_mid_sentence_newlines_into_spaces_and_keeps_the_length():
-    unwrapped = unwrap(wrap(PARAGRAPH))
+    unwrapped = unwrap(hard_wrap(PARAGRAPH, 60))
     assert unwrapped.replace("\n", " ") == PARAGRAPH
     # A break after a full stop may be a paragraph end: it stays.
     assert all(unwrapped[i - 1] == "." for i, char in enumerate(unwrapped) if char == "\n")
@@ -60,7 +50,7 @@ def test_the_documents_table_keeps_the_article_as_given(default_nlp, tmp_path):
 
     folder = tmp_path / "in"
     folder.mkdir()
-    wrapped = wrap(PARAGRAPH)
+    wrapped = hard_wrap(PARAGRAPH, 60)
     (folder / "wrapped.txt").write_text(wrapped, encoding="utf-8")
     extract([str(folder)], tmp_path / "out", default_nlp, progress=False, report=lambda m: None)
     document = pd.read_parquet(tmp_path / "out" / "documents").iloc[0]

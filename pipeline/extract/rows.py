@@ -13,7 +13,9 @@ def doc_rows(doc: Doc, article: Article, version: str) -> dict[str, list[dict]]:
     doc_id = article.doc_id
     # The article as given: the tokenizer may have read wrapping newlines as spaces, but it
     # keeps the length, so every offset below points into this text too.
-    text = article.text if len(article.text) == len(doc.text) else doc.text
+    text = doc.text  # Doc.text joins every token on each access: read it once
+    if len(article.text) == len(text):
+        text = article.text
     sentence_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
 
     def sentence_of(char: int) -> int:

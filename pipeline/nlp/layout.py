@@ -58,6 +58,20 @@ def unwrap(text: str) -> str:
     return "".join(chars)
 
 
+def hard_wrap(text: str, width: int = 72) -> str:
+    """The inverse of `unwrap`, for measuring it: a newline in place of the first space past
+    `width` on every line, as a PDF or an e-mail copy gives the text (same length)."""
+    chars, column = list(text), 0
+    for i, char in enumerate(text):
+        if char == "\n":
+            column = 0
+            continue
+        column += 1
+        if char == " " and column > width:
+            chars[i], column = "\n", 0
+    return "".join(chars)
+
+
 class UnwrappingTokenizer:
     """spaCy's tokenizer behind `unwrap`; serialization and everything else go to the inner one."""
 

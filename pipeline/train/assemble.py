@@ -10,8 +10,8 @@ from pathlib import Path
 import spacy
 from confection import Config
 
-from pipeline.nlp.layout import TOKENIZER_CONFIG
 from pipeline.nlp.build import BASE_MODEL, LATE_RULE_COMPONENTS, POST_MERGE, RULE_COMPONENTS, pipeline_version
+from pipeline.nlp.layout import TOKENIZER_CONFIG
 from pipeline.gold.corpus import read_records
 
 
