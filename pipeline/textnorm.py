@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _QUOTES = "\"'“”„‟‘’‚‛«»‹›`´"
 _POSSESSIVE = re.compile(r"['’]s\b|(?<=s)['’](?=\s|$)")
 _SPACE = re.compile(r"\s+")
+_QUOTES_TO_SPACE = {ord(q): " " for q in _QUOTES}
 
 
 def strip_accents(text: str) -> str:
@@ -19,10 +21,11 @@ def strip_accents(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
+@lru_cache(maxsize=65536)
 def normalize_name(name: str) -> str:
     """The comparison key of a name: `“Niño” Guerrero’s` -> `nino guerrero`."""
     text = unicodedata.normalize("NFKC", name).casefold()
     text = _POSSESSIVE.sub("", text)
     text = strip_accents(text)
-    text = text.translate({ord(q): " " for q in _QUOTES})
+    text = text.translate(_QUOTES_TO_SPACE)
     return _SPACE.sub(" ", text).strip()

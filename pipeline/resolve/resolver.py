@@ -62,9 +62,15 @@ class DocEntity:
         return {n for n in (normalize_name(x) for x in [self.name, *self.aliases]) if n}
 
 
+@lru_cache(maxsize=1)
+def generic_names() -> frozenset[str]:
+    """Normalized names too generic to link documents (`National Police`)."""
+    return frozenset(normalize_name(g) for g in settings()["generic_names"])
+
+
 def merge_keys(entity: DocEntity) -> set[str]:
     cfg = settings()
-    generic = {normalize_name(g) for g in cfg["generic_names"]}
+    generic = generic_names()
     keys = set()
     if entity.key and entity.label in ("LOCATION", "CRIMINAL_ACTIVITY"):
         keys.add(f"key:{entity.key}")
@@ -92,14 +98,15 @@ def resolve(entities: list[DocEntity]) -> list[list[int]]:
     cfg = settings()
     uf = UnionFind(len(entities))
     owner: dict[tuple[str, str], int] = {}
+    keys_of = [merge_keys(entity) for entity in entities]
     for i, entity in enumerate(entities):
-        for key in merge_keys(entity):
+        for key in keys_of[i]:
             j = owner.setdefault((entity.label, key), i)
             uf.union(i, j)
     # Fuzzy pass over long names of one label (spelling variants).
     by_label: dict[str, dict[str, int]] = defaultdict(dict)
     for i, entity in enumerate(entities):
-        for key in merge_keys(entity):
+        for key in keys_of[i]:
             if key.startswith("name:") and len(key) - 5 >= cfg["fuzzy_min_chars"]:
                 by_label[entity.label].setdefault(key[5:], i)
     for label, names in by_label.items():
