@@ -81,3 +81,32 @@ def test_two_people_with_one_name_get_two_ids():
     clusters = [[0], [1]]
     ids = assign_ids([a, b], clusters)
     assert ids[0] != ids[1]
+
+
+def test_fuzzy_candidates_find_exactly_the_pairs_a_full_comparison_finds():
+    """The q-gram filter that keeps the fuzzy pass from comparing every name with every other
+    must not lose a pair: on people's names from the corpus and their misspellings (a letter
+    dropped, doubled or changed, as reporters and transcribers do), at the resolver's threshold
+    and at looser ones, it returns what comparing all pairs returns."""
+    import itertools
+    import json
+    from pathlib import Path
+
+    from rapidfuzz import fuzz
+
+    from pipeline.resolve.resolver import similar_name_pairs
+    from pipeline.textnorm import normalize_name
+
+    gold = Path(__file__).resolve().parents[1] / "corpus/gold/train.jsonl"
+    people = sorted({normalize_name(e["name"]) for line in gold.read_text(encoding="utf-8").splitlines()
+                     for e in json.loads(line)["entities"] if e["label"] == "PERSON"})
+    people = [p for p in people if len(p) >= 8][:150]
+    assert len(people) >= 100
+    misspelled = [p[:3] + p[4:] for p in people[::3]] + [p[:5] + p[5] + p[5:] for p in people[1::3]] \
+        + [p[:-2] + "x" + p[-1] for p in people[2::3]]
+    names = sorted(set(people + misspelled))
+    for threshold in (93, 85, 75):
+        every_pair = [(a, b) for a, b in itertools.combinations(range(len(names)), 2)
+                      if fuzz.ratio(names[a], names[b], score_cutoff=threshold)]
+        assert similar_name_pairs(names, threshold) == every_pair
+    assert len(similar_name_pairs(names, 93)) >= 100  # the misspellings are found, not just nothing
