@@ -132,7 +132,8 @@ def resolve_eval(
 
 @gold_app.command("build")
 def gold_build(corpus: Path = typer.Option(CORPUS_DIR, help="Corpus directory")) -> None:
-    """Convert corpus/annotated/*.ann into corpus/gold/{train,dev,test}.jsonl and corpus/articles/."""
+    """Convert corpus/annotated/*.ann into corpus/gold/{train,dev,test}.jsonl and corpus/articles/,
+    and corpus/unseen/*.ann (held out) into corpus/gold/unseen.jsonl."""
     from pipeline.gold.authoring import AuthoringError
     from pipeline.gold.corpus import build
 
@@ -169,9 +170,10 @@ def gold_validate(paths: list[Path] = typer.Argument(None, help="Gold JSONL file
 def gold_stats(corpus: Path = typer.Option(CORPUS_DIR, help="Corpus directory"),
                as_json: bool = typer.Option(False, "--json", help="Print JSON")) -> None:
     """Print document, word, label and relation counts per split, and check the corpus targets."""
-    from pipeline.gold.corpus import SPLITS, corpus_stats, read_records
+    from pipeline.gold.corpus import HELD_OUT, SPLITS, corpus_stats, read_records
 
-    stats = corpus_stats({s: read_records([corpus / "gold" / f"{s}.jsonl"]) for s in SPLITS})
+    splits = [*SPLITS, *(h for h in HELD_OUT if (corpus / "gold" / f"{h}.jsonl").exists())]
+    stats = corpus_stats({s: read_records([corpus / "gold" / f"{s}.jsonl"]) for s in splits})
     if as_json:
         typer.echo(json.dumps(stats, indent=2, ensure_ascii=False))
         return

@@ -94,3 +94,24 @@ def test_bundled_corpus_meets_the_issue_targets():
     test = stats["splits"]["test"]
     assert test["documents"] >= 15 and test["spanish"] >= 3
     assert set(load_splits(corpus / "splits.json").values()) == {"dev", "test"}
+
+
+def test_held_out_articles_are_built_apart_from_the_split(tmp_path):
+    """`corpus/unseen/` holds articles written after the pipeline was frozen: `gold build` writes
+    them to gold/unseen.jsonl, never into train, and refuses an id the split already uses."""
+    import json
+
+    from pipeline.gold.corpus import build
+
+    (tmp_path / "annotated").mkdir()
+    (tmp_path / "unseen").mkdir()
+    (tmp_path / "splits.json").write_text(json.dumps({"dev": [], "test": []}), encoding="utf-8")
+    (tmp_path / "annotated" / "t-1.ann").write_text(ANN, encoding="utf-8")
+    (tmp_path / "unseen" / "u-1.ann").write_text(ANN.replace("id: t-1", "id: u-1"), encoding="utf-8")
+    assert build(tmp_path) == {"train": 1, "dev": 0, "test": 0, "unseen": 1}
+    assert [r["id"] for r in read_records([tmp_path / "gold" / "train.jsonl"])] == ["t-1"]
+    assert [r["id"] for r in read_records([tmp_path / "gold" / "unseen.jsonl"])] == ["u-1"]
+    assert "u-1" not in (tmp_path / "articles" / "articles.jsonl").read_text(encoding="utf-8")
+    (tmp_path / "unseen" / "t-1.ann").write_text(ANN, encoding="utf-8")
+    with pytest.raises(ValueError, match="ids already used in annotated/"):
+        build(tmp_path)
