@@ -19,12 +19,22 @@ def mentions(nlp, text):
     ("Yorbis Alexander Mendoza Piñango, 34, known as “El Gocho”, is accused.", "Yorbis Alexander Mendoza Piñango", "El Gocho"),
     ("The FARC's leader was Miguel Botache Santillana, known as “Gentil Duarte.” He died.", "Miguel Botache Santillana", "Gentil Duarte"),
     ("Luiz Fernando da Costa, known as Fernandinho Beira-Mar, was caught.", "Luiz Fernando da Costa", "Fernandinho Beira-Mar"),
+    ("La PNC capturó a Mario Ponce Rivera, (a) “El Chele”, en Escuintla.", "Mario Ponce Rivera", "El Chele"),
+    ("Fue detenido Luis Alberto Mejía Reyes (a) Gato Negro en Tegucigalpa.", "Luis Alberto Mejía Reyes", "Gato Negro"),
+    ("- Luis Alberto Mejía Reyes (34), alias “El Gato”, fue detenido.", "Luis Alberto Mejía Reyes", "El Gato"),
+    ("Marco Antonio Guzmán de la Rosa, known as “El Güero,” was extradited.", "Marco Antonio Guzmán de la Rosa", "El Güero"),
 ])
 def test_alias_and_name_are_one_person(rule_nlp, text, name, alias):
     found, doc = mentions(rule_nlp, text)
     assert (name, "PERSON") in found and (alias, "PERSON") in found
     entity = next(e for e in doc._.crimeie_entities if e["name"] == name)
     assert alias in entity["aliases"]
+
+
+def test_a_list_item_a_is_not_an_alias_cue(rule_nlp):
+    """`(a)` abbreviates alias in Spanish police writing only right after a person's name."""
+    found, doc = mentions(rule_nlp, "The indictment lists (a) Conspiracy to launder money and (b) Extortion.")
+    assert ("Conspiracy", "PERSON") not in found
 
 
 @pytest.mark.parametrize("text,group", [

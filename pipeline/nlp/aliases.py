@@ -64,7 +64,9 @@ def name_before(doc: Doc, end: int, titles: set[str], max_len: int = 7) -> tuple
     i = j
     while i > 0 and j - i < max_len:
         token = doc[i - 1]
-        if is_capitalized(token) or (i >= 2 and _joins_name(doc, i - 1) and is_capitalized(doc[i - 2]) and i < j):
+        if is_capitalized(token) or (i >= 2 and _joins_name(doc, i - 1) and is_capitalized(doc[i - 2]) and i < j) \
+                or (i >= 3 and i < j and doc[i - 1].text in CONNECTORS and doc[i - 2].text in CONNECTORS
+                    and is_capitalized(doc[i - 3])):  # `Piñón de la Cruz`
             i -= 1
             if token.is_sent_start:
                 break
@@ -76,6 +78,16 @@ def name_before(doc: Doc, end: int, titles: set[str], max_len: int = 7) -> tuple
     return (i, j) if i < j else None
 
 
+def _skip_age(doc: Doc, k: int) -> int:
+    """Step back over an age between a name and its alias cue: `Yorbis Mendoza, 34, known as
+    “El Gocho”`, `Kevin Flores Matamoros (27), alias “El Tapir”`."""
+    if k >= 2 and doc[k - 1].like_num and len(doc[k - 1]) <= 3 and doc[k - 2].text == ",":
+        return k - 2
+    if k >= 3 and doc[k - 1].text == ")" and doc[k - 2].like_num and len(doc[k - 2]) <= 3 and doc[k - 3].text == "(":
+        return k - 3
+    return k
+
+
 class AliasFinder:
     def __init__(self, name: str, cues_file: str, score: float):
         self.name, self.score = name, score
@@ -85,6 +97,7 @@ class AliasFinder:
         for cue in sorted((tuple(c) for c in data["cues"]), key=len, reverse=True):
             self.cues.setdefault(cue[0], []).append(cue)
         self.weak = {tuple(c) for c in data["weak_cues"]}
+        self.name_required = {tuple(c) for c in data.get("name_required_cues", [])}
         self.articles = set(data["lowercase_articles"])
         self.group_words = {fold(w) for w in cue_words()["group_type_words"]}
         self.group_articles = set(data.get("group_articles", []))
@@ -129,10 +142,12 @@ class AliasFinder:
                 # `the group known as Los Huistas`: the name of a group, which the group rules type.
                 i = a_end
                 continue
-            alias_span = add_candidate(doc, Span(doc, a_start, a_end, label="PERSON"), f"{self.name}:alias", self.score)
-            if k >= 2 and doc[k - 1].like_num and len(doc[k - 1]) <= 3 and doc[k - 2].text == ",":
-                k -= 2  # an age between name and cue: `Yorbis Mendoza, 34, known as “El Gocho”`
+            k = _skip_age(doc, k)
             person = name_before(doc, k, self.titles) if k < i or cue[0] == "(" else name_before(doc, i, self.titles)
+            if cue in self.name_required and person is None:
+                i += 1
+                continue  # `(a)` with no name before it is a list item, not an alias
+            alias_span = add_candidate(doc, Span(doc, a_start, a_end, label="PERSON"), f"{self.name}:alias", self.score)
             if person is not None and person[1] <= a_start:
                 person_span = add_candidate(doc, Span(doc, person[0], person[1], label="PERSON"),
                                             f"{self.name}:name", self.score)
