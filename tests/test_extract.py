@@ -171,3 +171,18 @@ def test_cli_exit_codes(article_dir, tmp_path):
                              "--model", "rules", "--quiet", "--strict"], capture_output=True, text=True)
     assert strict.returncode == 1 and "processed 1 documents" in strict.stderr
     assert pd.read_parquet(tmp_path / "o2" / "documents").shape[0] == 1
+
+
+def test_a_mention_starts_at_the_first_letter_not_at_a_quote(rule_nlp, tmp_path):
+    """GUIDELINES §2: `'Ndrangheta` is spanned `Ndrangheta`, though the tokenizer keeps the
+    apostrophe on the word; the mentions table carries the offsets of the name alone."""
+    source = tmp_path / "nd.txt"
+    source.write_text("Brokers in Montevideo sold cocaine to the 'Ndrangheta and to the ’Ndrangheta’s envoys.",
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    run(rule_nlp, [source], out)
+    mentions = pd.read_parquet(out / "mentions")
+    groups = mentions[mentions.label == "CRIMINAL_GROUP"]
+    assert list(groups.text) == ["Ndrangheta", "Ndrangheta"]
+    text = source.read_text(encoding="utf-8")
+    assert all(text[s:e] == t for s, e, t in zip(groups.start, groups.end, groups.text))

@@ -177,6 +177,10 @@ def test_a_gazetteer_name_keeps_its_link_when_the_model_wins_the_span(default_nl
     ("The cocaine left through the port of Guayaquil in banana crates.", "Guayaquil"),
     ("La droga salió del puerto de Algeciras hacia Madrid.", "Algeciras"),
     ("Loads leave from the Port of Santos every week.", "Port of Santos"),
+    ("Fue recluido en el Centro Federal de Readaptación Social número 1, en Almoloya.",
+     "Centro Federal de Readaptación Social número 1"),
+    ("Thirty inmates escaped from Cereso 3 on New Year's Day.", "Cereso 3"),
+    ("Guzmán was held in the Cefereso No. 1 until his escape.", "Cefereso No. 1"),
 ])
 def test_facilities(rule_nlp, text, span):
     found, _ = mentions(rule_nlp, text)
@@ -187,6 +191,8 @@ def test_facilities(rule_nlp, text, span):
     ("Bosses are held in the Itagüí maximum-security prison, known as La Paz, near Medellín.", "Itagüí", "La Paz"),
     ("Están presos en el Complejo Penitenciario de Arica, conocido como Acha. La fiscalía apeló.",
      "Complejo Penitenciario de Arica", "Acha"),
+    ("Gunmen stormed the Centro de Reinserción Social Estatal No. 3, known as Cereso 3, in Ciudad Juárez.",
+     "Centro de Reinserción Social Estatal No. 3", "Cereso 3"),
 ])
 def test_a_prison_known_as_a_nickname_is_one_facility_not_a_person(rule_nlp, text, facility, nickname):
     found, doc = mentions(rule_nlp, text)

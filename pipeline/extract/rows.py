@@ -9,6 +9,20 @@ from spacy.tokens import Doc
 from pipeline.ingest import Article
 
 
+#: Quote marks and apostrophes a token can carry on its edge (`'Ndrangheta` is one token) but a
+#: mention never starts or ends with: GUIDELINES §2 spans a name from its first letter to its last.
+EDGE_QUOTES = "'\"‘’“”«»`´"
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span start..end of `text` without quote marks on its edges (`'Ndrangheta` → `Ndrangheta`)."""
+    while start < end - 1 and text[start] in EDGE_QUOTES:
+        start += 1
+    while end > start + 1 and text[end - 1] in EDGE_QUOTES:
+        end -= 1
+    return start, end
+
+
 def doc_rows(doc: Doc, article: Article, version: str) -> dict[str, list[dict]]:
     doc_id = article.doc_id
     # The article as given: the tokenizer may have read wrapping newlines as spaces, but it
@@ -25,11 +39,12 @@ def doc_rows(doc: Doc, article: Article, version: str) -> dict[str, list[dict]]:
     entity_ids = {e["index"]: f"{doc_id}:E{e['index'] + 1}" for e in entities}
     mentions = []
     for number, ent in enumerate(doc.ents):
+        start, end = trimmed(text, ent.start_char, ent.end_char)
         mentions.append({
             "doc_id": doc_id, "mention_id": f"{doc_id}:M{number + 1}",
-            "start": ent.start_char, "end": ent.end_char, "text": text[ent.start_char:ent.end_char], "label": ent.label_,
+            "start": start, "end": end, "text": text[start:end], "label": ent.label_,
             "entity_id": entity_ids.get(ent._.crimeie_entity),
-            "sentence": sentence_of(ent.start_char),
+            "sentence": sentence_of(start),
             "component": ent.id_ or "unknown", "score": float(ent._.crimeie_score or 0.0),
         })
     entity_rows = [{

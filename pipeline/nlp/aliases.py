@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import add_candidate, add_link
-from pipeline.nlp.facilities import PRISON_MODIFIERS, PRISON_NAME_HEADS, PRISON_TYPE_WORDS
+from pipeline.nlp.facilities import PRISON_MODIFIERS, PRISON_NAME_HEADS, PRISON_TYPE_WORDS, number_after
 from pipeline.nlp.lexicon import cue_words, fold, load_json
 from pipeline.nlp.names import CONNECTORS, SENTENCE_WORDS, is_capitalized, is_word_hyphen, title_words
 
@@ -126,6 +126,7 @@ class AliasFinder:
             facility = self._facility_before(doc, i)
             if facility is not None:
                 # `the Itagüí maximum-security prison, known as La Paz`: the nickname of a prison.
+                a_end = number_after(doc, a_end)  # `known as Cereso 3`
                 nickname = add_candidate(doc, Span(doc, a_start, a_end, label="FACILITY"),
                                          f"{self.name}:facility_alias", self.score)
                 if facility[1] > facility[0]:
@@ -165,6 +166,12 @@ class AliasFinder:
         k = cue_start
         while k > 0 and doc[k - 1].text in {",", "("}:
             k -= 1
+        # `Centro de Reinserción Social Estatal No. 3, known as`: the words end before its number.
+        name_end = k
+        for width in (3, 2, 1):
+            if k - width > 0 and number_after(doc, k - width) == k and doc[k - 1].text.isdigit():
+                k -= width
+                break
         if k == 0:
             return None
         last = fold(doc[k - 1].text)
@@ -184,7 +191,7 @@ class AliasFinder:
             start -= 1
         while start < k and doc[start].text in CONNECTORS:
             start += 1
-        return (start, k) if fold(doc[start].text) in PRISON_NAME_HEADS else None
+        return (start, name_end) if fold(doc[start].text) in PRISON_NAME_HEADS else None
 
     def _repeat_aliases(self, doc: Doc, aliases: list[Span]) -> None:
         """Later uses of an alias the text introduced (`El Mencho` again, five paragraphs on) are

@@ -32,6 +32,25 @@ _MODIFIERS = PRISON_MODIFIERS | {"maximum-security", "high-security", "women's",
                                  "central", "regional"}
 
 
+#: Words that put a number after a prison's name: `No. 3`, `número 1`, `Nº 2`.
+_NUMBER_WORDS = {"no", "no.", "nº", "n°", "n.º", "num", "num.", "numero", "number", "#"}
+
+
+def number_after(doc: Doc, end: int) -> int:
+    """The end of a number that designates the facility named up to `end` (`Cereso 3`,
+    `Centro Federal de Readaptación Social número 1`); `end` itself when none follows."""
+    if end < len(doc) and doc[end].like_num and doc[end].text.isdigit() and len(doc[end].text) <= 3:
+        return end + 1
+    k = end
+    if k < len(doc) and fold(doc[k].text) in _NUMBER_WORDS:
+        k += 1
+        if k < len(doc) and doc[k].text == ".":
+            k += 1
+        if k < len(doc) and doc[k].text.isdigit() and len(doc[k].text) <= 3:
+            return k + 1
+    return end
+
+
 class FacilityFinder:
     def __init__(self, name: str, score: float):
         self.name, self.score = name, score
@@ -48,9 +67,17 @@ class FacilityFinder:
         covered = set()
         for start, end in runs:
             words = [fold(t.text) for t in doc[start:end]]
-            if words[0] in _NAME_HEADS and end - start >= 2 and words[0] not in SENTENCE_WORDS:
+            numbered = number_after(doc, end)
+            if words[0] in _NAME_HEADS and (end - start >= 2 or numbered > end) and words[0] not in SENTENCE_WORDS:
                 if words[0] in ("puerto", "port", "base", "puente") and not any(w in ("de", "del") for w in words):
                     continue  # `Puerto Ayacucho` is a city
+                if words[0] in PRISON_NAME_HEADS and numbered > end:
+                    place_follows = numbered + 1 < len(doc) and doc[numbered].lower_ in ("de", "del", "do", "da") \
+                        and is_capitalized(doc[numbered + 1])
+                    if not place_follows:
+                        end = numbered  # `Cereso 3`, `Centro Federal de Readaptación Social número 1`
+                    elif end - start < 2:
+                        continue  # `Penitenciária 2 de Presidente Venceslau`: left to the NER, as before
                 self._add(doc, start, end, "named_facility")
                 covered.update(range(start, end))
         for token in doc:
