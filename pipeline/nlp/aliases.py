@@ -169,7 +169,7 @@ class AliasFinder:
         # `Centro de Reinserción Social Estatal No. 3, known as`: the words end before its number.
         name_end = k
         for width in (3, 2, 1):
-            if k - width > 0 and number_after(doc, k - width) == k and doc[k - 1].text.isdigit():
+            if k - width > 0 and number_after(doc, k - width) == k:
                 k -= width
                 break
         if k == 0:

@@ -39,7 +39,7 @@ _NUMBER_WORDS = {"no", "no.", "nº", "n°", "n.º", "num", "num.", "numero", "nu
 def number_after(doc: Doc, end: int) -> int:
     """The end of a number that designates the facility named up to `end` (`Cereso 3`,
     `Centro Federal de Readaptación Social número 1`); `end` itself when none follows."""
-    if end < len(doc) and doc[end].like_num and doc[end].text.isdigit() and len(doc[end].text) <= 3:
+    if end < len(doc) and doc[end].text.isdigit() and len(doc[end].text) <= 3:
         return end + 1
     k = end
     if k < len(doc) and fold(doc[k].text) in _NUMBER_WORDS:
