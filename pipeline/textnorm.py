@@ -10,10 +10,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_QUOTES = "\"'“”„‟‘’‚‛«»‹›`´"
+#: Quote marks and apostrophes: removed from names here, trimmed from span edges by the extraction.
+QUOTES = "\"'“”„‟‘’‚‛«»‹›`´"
 _POSSESSIVE = re.compile(r"['’]s\b|(?<=s)['’](?=\s|$)")
 _SPACE = re.compile(r"\s+")
-_QUOTES_TO_SPACE = {ord(q): " " for q in _QUOTES}
+_QUOTES_TO_SPACE = {ord(q): " " for q in QUOTES}
 
 
 def strip_accents(text: str) -> str:

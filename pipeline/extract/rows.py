@@ -7,18 +7,16 @@ from bisect import bisect_right
 from spacy.tokens import Doc
 
 from pipeline.ingest import Article
-
-
-#: Quote marks and apostrophes a token can carry on its edge (`'Ndrangheta` is one token) but a
-#: mention never starts or ends with: GUIDELINES §2 spans a name from its first letter to its last.
-EDGE_QUOTES = "'\"‘’“”«»`´"
+from pipeline.textnorm import QUOTES
 
 
 def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    """The span start..end of `text` without quote marks on its edges (`'Ndrangheta` → `Ndrangheta`)."""
-    while start < end - 1 and text[start] in EDGE_QUOTES:
+    """The span start..end of `text` without quote marks on its edges (`'Ndrangheta` → `Ndrangheta`):
+    a token can carry one (`'Ndrangheta` is one token), but GUIDELINES §2 spans a name from its
+    first letter to its last."""
+    while start < end - 1 and text[start] in QUOTES:
         start += 1
-    while end > start + 1 and text[end - 1] in EDGE_QUOTES:
+    while end > start + 1 and text[end - 1] in QUOTES:
         end -= 1
     return start, end
 

@@ -55,10 +55,10 @@ def build(corpus_dir: Path) -> dict[str, int]:
     by_split: dict[str, list[dict]] = {s: [] for s in SPLITS}
     for record in records:
         by_split[assignment.get(record["id"], "train")].append(record)
-    missing = set(assignment) - {r["id"] for r in records}
+    known = {r["id"] for r in records}
+    missing = set(assignment) - known
     if missing:
         raise ValueError(f"{corpus_dir / 'splits.json'} names documents with no .ann file: {sorted(missing)}")
-    known = {r["id"] for r in records}
     for name in HELD_OUT:
         held = [read_ann(p) for p in sorted((corpus_dir / name).glob("*.ann"))]
         clash = sorted(known & {r["id"] for r in held})
