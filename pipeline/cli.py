@@ -187,13 +187,28 @@ def gold_stats(corpus: Path = typer.Option(CORPUS_DIR, help="Corpus directory"),
 
 @gold_app.command("agreement")
 def gold_agreement(corpus: Path = typer.Option(CORPUS_DIR, help="Corpus directory"),
+                   subset: str = typer.Option("all", "--set",
+                                              help="Which first passes to compare: all, annotated, or a "
+                                                   "held-out set (unseen)"),
                    as_json: bool = typer.Option(False, "--json", help="Print JSON")) -> None:
-    """Agreement between the first pass (annotated/) and the independent second pass (second_pass/)."""
+    """Agreement between the first pass (annotated/ or a held-out set) and the independent second pass (second_pass/)."""
     from pipeline.evaluate.scorer import score
     from pipeline.gold.authoring import read_ann
+    from pipeline.gold.corpus import HELD_OUT
 
-    second = [read_ann(p) for p in sorted((corpus / "second_pass").glob("*.ann"))]
-    first = [read_ann(corpus / "annotated" / f"{r['id']}.ann") for r in second]
+    sets = ("annotated", *HELD_OUT)
+    if subset != "all" and subset not in sets:
+        _fail(f"--set {subset}: expected all or one of {', '.join(sets)}")
+    first, second = [], []
+    for path in sorted((corpus / "second_pass").glob("*.ann")):
+        origin = next((name for name in sets if (corpus / name / path.name).exists()), None)
+        if origin is None:
+            _fail(f"{path}: no first pass {path.name} in {' or '.join(sets)}")
+        if subset in ("all", origin):
+            second.append(read_ann(path))
+            first.append(read_ann(corpus / origin / path.name))
+    if not second:
+        _fail(f"{corpus / 'second_pass'}: no second pass for --set {subset}")
     for a, b in zip(first, second):
         if a["text"] != b["text"]:
             _fail(f"{b['id']}: the second pass changed the article text")

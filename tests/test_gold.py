@@ -115,3 +115,34 @@ def test_held_out_articles_are_built_apart_from_the_split(tmp_path):
     (tmp_path / "unseen" / "t-1.ann").write_text(ANN, encoding="utf-8")
     with pytest.raises(ValueError, match="ids already used in annotated/"):
         build(tmp_path)
+
+
+def test_agreement_finds_first_passes_in_annotated_and_held_out_sets(tmp_path):
+    """A second pass of a held-out article is scored against its first pass in `unseen/`;
+    `--set` scores one set alone, and a second pass with no first pass is refused by name."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    for name in ("annotated", "unseen", "second_pass"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "annotated" / "t-1.ann").write_text(ANN, encoding="utf-8")
+    (tmp_path / "second_pass" / "t-1.ann").write_text(ANN, encoding="utf-8")
+    held_out = ANN.replace("id: t-1", "id: u-1")
+    (tmp_path / "unseen" / "u-1.ann").write_text(held_out, encoding="utf-8")
+    (tmp_path / "second_pass" / "u-1.ann").write_text(held_out.replace("P1 LEADER_OF G1\n", ""),
+                                                      encoding="utf-8")
+
+    def agreement(*args):
+        result = CliRunner().invoke(app, ["gold", "agreement", "--corpus", str(tmp_path), "--json", *args])
+        return result.exit_code, (json.loads(result.output) if result.exit_code == 0 else result.output)
+
+    assert agreement("--set", "annotated")[1]["relations_f1"] == 1.0
+    assert agreement("--set", "unseen")[1]["relations_f1"] == pytest.approx(2 / 3, abs=1e-4)
+    code, everything = agreement()
+    assert code == 0 and everything["documents"] == 2
+    (tmp_path / "second_pass" / "x-9.ann").write_text(ANN.replace("id: t-1", "id: x-9"), encoding="utf-8")
+    code, output = agreement()
+    assert code == 1 and "x-9.ann: no first pass" in output
