@@ -181,6 +181,16 @@ def test_a_gazetteer_name_keeps_its_link_when_the_model_wins_the_span(default_nl
      "Centro Federal de Readaptación Social número 1"),
     ("Thirty inmates escaped from Cereso 3 on New Year's Day.", "Cereso 3"),
     ("Guzmán was held in the Cefereso No. 1 until his escape.", "Cefereso No. 1"),
+    # An English name that ends in a capitalized type word keeps it (and a particle inside a
+    # hyphenated word does not cut the name: `Croix-des-Bouquets`).
+    ("Gangs stormed the National Penitentiary in downtown Port-au-Prince.", "National Penitentiary"),
+    ("Within hours they broke into the Croix-des-Bouquets Civil Prison, east of the capital.",
+     "Croix-des-Bouquets Civil Prison"),
+    ("Four more were killed at the Unidade Prisional do Puraquequara the next day.",
+     "Unidade Prisional do Puraquequara"),
+    # Written in lowercase after the name, the type word is not part of it, even where a
+    # gazetteer variant holds it (`El Dorado Airport`).
+    ("Agents landed at El Dorado airport in Bogotá on February 27.", "El Dorado"),
 ])
 def test_facilities(rule_nlp, text, span):
     found, _ = mentions(rule_nlp, text)

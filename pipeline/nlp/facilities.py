@@ -2,8 +2,10 @@
 
 `Tocorón prison` → `Tocorón`; `la cárcel de Tocorón` → `Tocorón`; `the penitentiary of X` → `X`;
 a capitalized name that holds the type word is kept whole: `Centro Penitenciario de Aragua`,
-`Penitenciaría del Litoral`, `Cárcel Modelo`. Type words are data (cue_words.json,
-`facility_heads`).
+`Penitenciaría del Litoral`, `Cárcel Modelo`, `Unidade Prisional do Puraquequara`, and so is an
+English name that ends in a capitalized type word: `National Penitentiary`,
+`Croix-des-Bouquets Civil Prison`, `Manta Air Base`. Type words are data (cue_words.json,
+`facility_heads`, `facility_final_words`).
 """
 
 from __future__ import annotations
@@ -56,7 +58,9 @@ class FacilityFinder:
         self.name, self.score = name, score
         self.titles = title_words()
         heads = {fold(h) for h in cue_words()["facility_heads"]}
-        self.heads = {h for h in heads if " " not in h} | _PRISON_HEADS
+        #: Two-word type words that open a name (`Unidade Prisional do Puraquequara`).
+        self.opening_pairs = {h for h in heads if h.count(" ") == 1 and h.split()[0] in _NAME_HEADS | {"unidade"}}
+        self.final_words = {fold(w) for w in cue_words()["facility_final_words"]}
 
     def _add(self, doc: Doc, start: int, end: int, rule: str) -> None:
         if end > start:
@@ -68,7 +72,17 @@ class FacilityFinder:
         for start, end in runs:
             words = [fold(t.text) for t in doc[start:end]]
             numbered = number_after(doc, end)
-            if words[0] in _NAME_HEADS and (end - start >= 2 or numbered > end) and words[0] not in SENTENCE_WORDS:
+            if end - start >= 2 and words[-1] in self.final_words:
+                # `National Penitentiary`, `Croix-des-Bouquets Civil Prison`: the type word is in the name.
+                first = start
+                while first < end - 1 and (words[first - start] in SENTENCE_WORDS or words[first - start] in self.titles):
+                    first += 1
+                if end - first >= 2:
+                    self._add(doc, first, end, "name_with_type")
+                    covered.update(range(first, end))
+                continue
+            opens = words[0] in _NAME_HEADS or " ".join(words[:2]) in self.opening_pairs
+            if opens and (end - start >= 2 or numbered > end) and words[0] not in SENTENCE_WORDS:
                 if words[0] in ("puerto", "port", "base", "puente") and not any(w in ("de", "del") for w in words):
                     continue  # `Puerto Ayacucho` is a city
                 if words[0] in PRISON_NAME_HEADS and numbered > end:

@@ -112,4 +112,5 @@ class NgramIndex:
 @lru_cache(maxsize=None)
 def cue_words() -> dict:
     return load_json("cue_words.json", ["group_name_heads", "group_cues", "group_type_words", "organization_cues",
-                                        "facility_heads", "person_titles_en", "person_titles_es"])
+                                        "facility_heads", "facility_final_words", "person_titles_en",
+                                        "person_titles_es"])

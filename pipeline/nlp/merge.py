@@ -8,12 +8,13 @@ change (`[components.crimeie_merge] priorities`), never a change of component or
 
 from __future__ import annotations
 
+from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.nlp.extensions import CANDIDATES
-from pipeline.nlp.lexicon import load_json
+from pipeline.nlp.lexicon import cue_words, fold, load_json
 
 DEFAULT_PRIORITIES = {
     "crimeie_aliases": 100,
@@ -51,12 +52,26 @@ def choose_mentions(candidates: list[Span], priorities: dict[str, int]) -> list[
 _DANGLING = {"de", "del", "la", "el", "los", "las", "y", "e", "of", "the", "and", "in", "en", ",", "-", "–"}
 
 
+@lru_cache(maxsize=1)
+def _facility_type_words() -> frozenset[str]:
+    """Lowercase words that follow a facility's name without being part of it (`El Dorado
+    airport`, `the Manta air base`): the single-word type words and what may stand before them."""
+    words = cue_words()["facility_heads"] + cue_words()["facility_final_words"]
+    return frozenset({fold(w) for w in words if " " not in w} | {"air", "naval", "international", "military"})
+
+
 def _trimmed(span: Span) -> Span | None:
     """A candidate without a dangling connector at its end (`Agrupación Especializada de`): a
-    name never ends in `de`, `of` or `and`, whichever component cut it there."""
+    name never ends in `de`, `of` or `and`, whichever component cut it there. A facility does
+    not end in a lowercase type word either (GUIDELINES §2: `Tocorón prison` → `Tocorón`),
+    whether a case-blind gazetteer variant or the NER put it there."""
     end = span.end
     while end > span.start and span.doc[end - 1].lower_ in _DANGLING:
         end -= 1
+    if span.label_ == "FACILITY":
+        while (end - 1 > span.start and span.doc[end - 1].is_lower
+               and fold(span.doc[end - 1].text) in _facility_type_words()):
+            end -= 1
     if end == span.end:
         return span
     if end == span.start:

@@ -57,6 +57,9 @@ def capitalized_runs(doc: Doc, start: int = 0, end: int | None = None, max_len: 
             elif ((doc[j].text in CONNECTORS or is_word_hyphen(doc, j)) and j + 1 < end
                   and (is_capitalized(doc[j + 1]) or doc[j + 1].like_num) and not doc[j + 1].is_sent_start):
                 j += 2  # `Tren de Aragua`, `Beira-Mar`
+            elif (is_word_hyphen(doc, j) and j + 3 < end and doc[j + 1].is_lower and is_word_hyphen(doc, j + 2)
+                  and is_capitalized(doc[j + 3])):
+                j += 4  # `Croix-des-Bouquets`: a particle inside one hyphenated word
             elif (doc[j].text in CONNECTORS and j + 2 < end and doc[j + 1].text in CONNECTORS
                   and is_capitalized(doc[j + 2])):
                 j += 3  # `Cartel de los Soles`
