@@ -63,12 +63,36 @@ def test_nickname_inside_a_name_runs_first_letter_to_last(rule_nlp, text, span):
      "Autodefensas Gaitanistas de Colombia", "AGC", "CRIMINAL_GROUP"),
     ("Riots broke out at the Centro Femenino de Adaptación Social (CEFAS), a prison near Tegucigalpa.",
      "Centro Femenino de Adaptación Social", "CEFAS", "FACILITY"),
+    # Lowercase words inside the full name besides de/del/y (`al`, `contra`, French `des`).
+    ("Agentes de la Dirección General de Represión al Tráfico Ilícito de Drogas (DGRTID) llegaron. La DGRTID informó.",
+     "Dirección General de Represión al Tráfico Ilícito de Drogas", "DGRTID", "ORGANIZATION"),
+    ("The Réseau National de Défense des Droits Humains (RNDDH), a rights group, counted the dead. RNDDH said so.",
+     "Réseau National de Défense des Droits Humains", "RNDDH", "ORGANIZATION"),
+    # An acronym written as a word, spelled by prefixes of the name's words.
+    ("Los ductos de Petróleos Mexicanos (Pemex) abastecen la refinería. Pemex denunció el robo.",
+     "Petróleos Mexicanos", "Pemex", "ORGANIZATION"),
+    ("Pereira, an official of the Fundação Nacional do Índio (Funai), was killed. Funai mourned him.",
+     "Fundação Nacional do Índio", "Funai", "ORGANIZATION"),
+    # The original name and its acronym inside the parentheses after an English gloss.
+    ("He served in the Haitian National Police (Police Nationale d'Haïti, PNH). The PNH dismissed him.",
+     "Police Nationale d'Haïti", "PNH", "ORGANIZATION"),
 ])
 def test_acronym_joins_its_full_name(rule_nlp, text, full, acronym, label):
     found, doc = mentions(rule_nlp, text)
     assert (full, label) in found and (acronym, label) in found
     entity = next(e for e in doc._.crimeie_entities if e["name"] == full)
     assert entity["aliases"] == [acronym] and len(entity["mentions"]) >= 2
+
+
+@pytest.mark.parametrize("text,word", [
+    ("They moved cocaine through Ciudad del Este (Paraguay) last year.", "Paraguay"),
+    ("Residents of the Tren de Aragua (Aragua) stronghold fled.", "Aragua"),
+])
+def test_a_place_in_parentheses_is_not_a_word_acronym(rule_nlp, text, word):
+    """A word-shaped acronym must start with the name's first letter and take letters from two
+    of its words; a place named in parentheses after a name is neither."""
+    _, doc = mentions(rule_nlp, text)
+    assert not any(word in e["aliases"] for e in doc._.crimeie_entities)
 
 
 @pytest.mark.parametrize("text,span,label", [

@@ -1,6 +1,10 @@
 """Acronyms tied to their full names, and later uses of the acronym joined to them.
 
-`Full Name (ACR)`, `Full Name – ACR`, `ACR (Full Name)`. The long form is checked with the
+`Full Name (ACR)`, `Full Name – ACR`, `ACR (Full Name)`, and a gloss's original with its acronym
+inside the parentheses, `Haitian National Police (Police Nationale d'Haïti, PNH)`. An acronym
+written as a word (`Petróleos Mexicanos (Pemex)`, `Fundação Nacional do Índio (Funai)`) counts
+only inside the parentheses or after the dash, right after a long form of two or more
+capitalized words that starts with its letter. The long form is checked with the
 algorithm of Schwartz & Hearst (2003), "A simple algorithm for identifying abbreviation
 definitions in biomedical text": the acronym's characters must appear in order in the long
 form, the first at the start of a word; Spanish particles (de, del, y…) may be skipped. When
@@ -20,11 +24,25 @@ from pipeline.nlp.names import CONNECTORS, is_capitalized, title_words
 from pipeline.nlp.spanish_names import classify_run
 
 _ACRONYM = re.compile(r"^[A-ZÁÉÍÓÚÑ][A-Za-zÁÉÍÓÚÑ&\-\.]{1,9}$")
+_WORD_ACRONYM = re.compile(r"^[A-ZÁÉÍÓÚÑ][a-záéíóúñ]{3,9}$")
 _DASHES = {"–", "—", "-"}
+#: A French elided particle on a name: `d'Haïti`, `l'Ouest`.
+_ELIDED = re.compile(r"^[dlDL]['’][A-ZÀ-Ý]")
+#: Lowercase words a full name may hold besides the name particles (`Dirección General de
+#: Represión al Tráfico Ilícito de Drogas`, `Brigada Investigadora contra el Crimen Organizado`,
+#: `Réseau National de Défense des Droits Humains`).
+_LONG_FORM_WORDS = CONNECTORS | {",", "and", "of", "for", "the", "al", "a", "contra", "para", "por", "en", "sobre",
+                                 "des", "du", "le", "les", "et", "d'"}
 
 
 def looks_like_acronym(text: str) -> bool:
     return bool(_ACRONYM.match(text)) and sum(c.isupper() for c in text) >= 2 and not text.istitle()
+
+
+def looks_like_word_acronym(text: str) -> bool:
+    """`Pemex`, `Funai`, `Polisucre`: an acronym written as a word; trusted only where a long form
+    defines it (see `_word_acronym_long_form`)."""
+    return bool(_WORD_ACRONYM.match(text))
 
 
 def find_best_long_form(short: str, long: str) -> str | None:
@@ -54,7 +72,7 @@ def _long_form_tokens(doc: Doc, end: int, short: str, titles: set[str]) -> tuple
     words = 0
     while i > 0 and words < letters + 5:
         token = doc[i - 1]
-        if is_capitalized(token) or (token.text in CONNECTORS | {",", "and", "of", "for", "the"} and i < end):
+        if is_capitalized(token) or _ELIDED.match(token.text) or (token.text in _LONG_FORM_WORDS and i < end):
             i -= 1
             words += token.is_alpha
             if token.is_sent_start:
@@ -84,6 +102,29 @@ def _long_form_tokens(doc: Doc, end: int, short: str, titles: set[str]) -> tuple
     return None
 
 
+def _word_acronym_fits(doc: Doc, long: tuple[int, int], short: str) -> bool:
+    """A word-shaped acronym must start with the long form's first letter and take letters from
+    at least two of its capitalized words (`Polisucre` from `Policía Municipal de Sucre`), so that
+    `Ciudad del Este (Paraguay)` or `Tren de Aragua (Aragua)` never count."""
+    words = [fold(t.text) for t in doc[long[0]:long[1]] if is_capitalized(t)]
+    if len(words) < 2 or fold(short)[0] != words[0][0]:
+        return False
+
+    def spells(rest: str, n: int, used: int) -> bool:
+        """Can words[n:] spell `rest`, each giving a prefix of itself (possibly empty)?"""
+        if not rest:
+            return used >= 2
+        if n == len(words):
+            return False
+        word = words[n]
+        k = 0
+        while k < len(word) and k < len(rest) and word[k] == rest[k]:
+            k += 1
+        return any(spells(rest[j:], n + 1, used + (j > 0)) for j in range(k, -1, -1))
+
+    return spells(fold(short), 0, 0)
+
+
 class AcronymFinder:
     def __init__(self, name: str, score: float):
         self.name, self.score = name, score
@@ -100,16 +141,28 @@ class AcronymFinder:
     def __call__(self, doc: Doc) -> Doc:
         defined: dict[str, tuple[str, Span]] = {}
         for i, token in enumerate(doc):
-            # Full Name (ACR)  /  Full Name – ACR
-            if token.text in ("(", *_DASHES) and i + 1 < len(doc) and looks_like_acronym(doc[i + 1].text):
+            nxt = doc[i + 1].text if i + 1 < len(doc) else ""
+            # Full Name (ACR)  /  Full Name – ACR  /  Full Name (Acronymword)
+            if token.text in ("(", *_DASHES) and (looks_like_acronym(nxt) or looks_like_word_acronym(nxt)):
                 closes = token.text != "(" or (i + 2 < len(doc) and doc[i + 2].text == ")")
                 if not closes:
                     continue
-                long = _long_form_tokens(doc, i, doc[i + 1].text, self.titles)
+                long = _long_form_tokens(doc, i, nxt, self.titles)
                 if long is None or long[1] - long[0] < 2:
+                    continue
+                if not looks_like_acronym(nxt) and not _word_acronym_fits(doc, long, nxt):
                     continue
                 short = doc[i + 1:i + 2]
                 self._define(doc, long, short, defined)
+            # English Name (Original Name, ACR): the acronym belongs to the original inside.
+            elif token.text == "," and looks_like_acronym(nxt) and i + 2 < len(doc) and doc[i + 2].text == ")":
+                opening = next((j for j in range(i - 1, max(i - 16, -1), -1) if doc[j].text in "()"), None)
+                if opening is None or doc[opening].text != "(":
+                    continue
+                long = _long_form_tokens(doc, i, nxt, self.titles)
+                if long is None or long[0] != opening + 1 or long[1] - long[0] < 2:
+                    continue
+                self._define(doc, long, doc[i + 1:i + 2], defined)
             # ACR (Full Name)
             elif token.text == "(" and i > 0 and looks_like_acronym(doc[i - 1].text):
                 close = next((j for j in range(i + 1, min(i + 16, len(doc))) if doc[j].text == ")"), None)
