@@ -165,10 +165,29 @@ def test_a_person_named_later_by_two_surnames_is_the_same_person(default_nlp, te
     assert later[0]._.crimeie_entity == full["index"]
 
 
+@pytest.mark.parametrize("text,full,surname", [
+    ("The biggest case came when Mario Estrada, the candidate of the UCN, was arrested in Miami. "
+     "Prosecutors said Estrada had asked men for money.", "Mario Estrada", "Estrada"),
+    ("Another witness, Amílcar Alexander Ardón Soriano, a former mayor, testified. Ardón told jurors he paid bribes.",
+     "Alexander Ardón Soriano", "Ardón"),
+    ("El juez condenó a José Antonio Yépez Ortiz. Yépez permanece recluido en el Altiplano.",
+     "Yépez Ortiz", "Yépez"),
+])
+def test_a_person_named_later_by_one_surname_is_the_same_person(rule_nlp, text, full, surname):
+    """The last word of a name, or the first of two Spanish surnames, standing alone later."""
+    doc = rule_nlp(text)
+    later = [e for e in doc.ents if e.text == surname]
+    assert later and later[0].label_ == "PERSON"
+    person = next(e for e in doc._.crimeie_entities if e["name"].endswith(full))
+    assert later[0]._.crimeie_entity == person["index"]
+
+
 @pytest.mark.parametrize("text,not_a_person", [
     ("Two brothers worked for Arturo Beltrán Leyva. The Beltrán Leyva network later split.", "Beltrán Leyva"),
     ("Giovanni San Vicente, alias “Giovanny,” runs mines. He took his alias from San Vicente, a barrio.",
      "San Vicente"),
+    ("Ovidio Guzmán López was arrested in Culiacán. Lawyers for the Guzmán family denied it.", "Guzmán"),
+    ("Police named Iván Rojas Tomba as the dealer. He sold crack in the Tomba neighbourhood.", "Tomba"),
 ])
 def test_surnames_of_a_family_group_or_a_place_are_not_a_person(default_nlp, text, not_a_person):
     doc = default_nlp(text)

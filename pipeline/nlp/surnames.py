@@ -6,8 +6,11 @@ Piñango was detained...`). A statistical NER, seeing the pair at the start of a
 before a possessive, often misses it or keeps one word. This component reads the PERSON
 candidates that other components proposed, and wherever a trailing part of two or more words
 of such a name (`Mendoza Piñango`, `Alexander Mendoza Piñango`) is written again, capitalized
-and standing alone, it proposes that as a PERSON mention. The entity grouper then joins it to
-the full name (a short name whose words all belong to one longer name).
+and standing alone, it proposes that as a PERSON mention. So does one surname alone (`Estrada`
+after `Mario Estrada`, `Yépez` after `José Antonio Yépez Ortiz`), unless the word names a known
+place, is written in lowercase elsewhere, or a family, a place noun or a hyphen follows it. The
+entity grouper then joins it to the full name (a short name whose words all belong to one
+longer name; with two such names, the one introduced first).
 
 It runs after the trained NER and before the merge, so it sees every proposed name.
 """
@@ -19,8 +22,9 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import CANDIDATES, add_candidate
 from pipeline.nlp.lexicon import cue_words, fold
-from pipeline.nlp.names import CONNECTORS, is_capitalized
+from pipeline.nlp.names import CONNECTORS, is_capitalized, is_word_hyphen
 from pipeline.nlp.places import LOCATIVE_WORDS, place_index
+from pipeline.textnorm import QUOTES
 
 
 def _is_name_word(text: str) -> bool:
@@ -29,9 +33,11 @@ def _is_name_word(text: str) -> bool:
 
 
 class SurnameRepeats:
-    def __init__(self, name: str, min_name_words: int, score: float):
+    def __init__(self, name: str, min_name_words: int, score: float, single_words: bool = True):
         self.name, self.min_name_words, self.score = name, min_name_words, score
+        self.single_words = single_words
         self.group_words = {fold(w) for w in cue_words()["group_type_words"]}
+        self.not_person_after = {fold(w) for w in cue_words()["not_a_person_after_surname"]}
 
     def surname_forms(self, doc: Doc) -> dict[tuple[str, ...], int]:
         """Trailing word sequences (two words or more, shorter than the name) of the PERSON
@@ -50,8 +56,29 @@ class SurnameRepeats:
                     forms[tail] = min(forms.get(tail, span.end), span.end)
         return forms
 
+    def single_surnames(self, doc: Doc) -> dict[tuple[str, ...], int]:
+        """One-word surnames of PERSON candidates of two words or more: the last word (`Estrada`
+        of `Mario Estrada`) and, in a name of three words or more, the one before it, the first
+        of two Spanish surnames (`Yépez` of `José Antonio Yépez Ortiz`). Words of four letters or
+        more that are neither a known place nor written in lowercase elsewhere in the text."""
+        lowercase = {t.text for t in doc if t.text.islower()}
+        places = place_index()
+        forms: dict[tuple[str, ...], int] = {}
+        for span in doc.spans[CANDIDATES] if CANDIDATES in doc.spans else []:
+            words = [t.text for t in span]
+            if span.label_ != "PERSON" or len(words) < 2 or not all(_is_name_word(w) or w in CONNECTORS for w in words):
+                continue
+            for word in words[-2:] if len(words) >= 3 else words[-1:]:
+                if (len(word) >= 4 and _is_name_word(word) and word.lower() not in lowercase
+                        and not places.lookup(word)):
+                    forms[(word,)] = min(forms.get((word,), span.end), span.end)
+        return forms
+
     def __call__(self, doc: Doc) -> Doc:
         forms = self.surname_forms(doc)
+        if self.single_words:
+            for form, end in self.single_surnames(doc).items():
+                forms.setdefault(form, end)
         if not forms:
             return doc
         words = [t.text for t in doc]
@@ -75,6 +102,10 @@ class SurnameRepeats:
                     continue
                 if after is not None and fold(after.text) in self.group_words:
                     continue  # `the Beltrán Leyva network`: a group named after the family
+                if after is not None and (fold(after.text) in self.not_person_after or is_word_hyphen(doc, start + n)):
+                    continue  # `the Guzmán family`, `the Tomba neighbourhood`, `Beira-Mar`
+                if before is not None and before.text in QUOTES:
+                    continue  # `Joaquín “El Chapo” Guzmán`: the full name again, around a nickname
                 add_candidate(doc, Span(doc, start, start + n, label="PERSON"), f"{self.name}:surnames", self.score)
                 taken.update(range(start, start + n))
         return doc
