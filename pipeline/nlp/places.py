@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import add_candidate
-from pipeline.nlp.lexicon import Entry, NgramIndex, fold, load_jsonl
+from pipeline.nlp.lexicon import Entry, NgramIndex, cue_words, fold, load_json, load_jsonl
 from pipeline.nlp.tokenize_phrase import phrase_tokens
 from pipeline.textnorm import normalize_name
 
@@ -170,6 +170,9 @@ class PlaceKeys:
         self.name = name
         self.index = place_index()
         self.modifier_abbreviations = set(modifier_abbreviations)
+        cues = cue_words()
+        self.facility_words = {fold(w) for w in cues["facility_heads"] + cues["facility_final_words"] if " " not in w}
+        self.detention_words = {fold(w) for w in load_json("relation_triggers.json", ["IMPRISONED_IN"])["IMPRISONED_IN"]}
 
     def _is_modifier(self, doc: Doc, ent: Span) -> bool:
         if ent.text not in self.modifier_abbreviations or ent.end >= len(doc):
@@ -188,6 +191,26 @@ class PlaceKeys:
             return False
         return (ent.start > 0 and doc[ent.start - 1].lower_ in LOCATIVE_WORDS) or folded in place_names
 
+    def _place_read_as_facility(self, doc: Doc, ent: Span, ents: list[Span]) -> bool:
+        """A model FACILITY that is a known town or region after a locative word, with nothing
+        around it that makes it a facility (`the bus from Monterrey`): no type word within four
+        words (`Tocorón prison`,
+        `el puerto del Callao`), no word of detention in its sentence (`trasladado a
+        Zacatecoluca`), and the same name nowhere else given as a facility by a rule."""
+        if ent.label_ != "FACILITY" or not ent.id_.startswith("crimeie_ner") or not self.index.lookup(ent.text):
+            return False
+        if ent.start == 0 or doc[ent.start - 1].lower_ not in LOCATIVE_WORDS:
+            return False
+        window = doc[max(ent.start - 4, 0):min(ent.end + 4, len(doc))]
+        if any(fold(t.text) in self.facility_words or fold(t.lemma_) in self.facility_words for t in window):
+            return False
+        if any(fold(t.lemma_ or t.text) in self.detention_words or fold(t.text) in self.detention_words
+               for t in ent.sent):
+            return False
+        folded = normalize_name(ent.text)
+        return not any(e.label_ == "FACILITY" and not e.id_.startswith("crimeie_ner") and normalize_name(e.text) == folded
+                       for e in ents)
+
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
         # PERSON mentions whose text is a known place (`Nuevo Laredo` misread as a name); the words
@@ -198,6 +221,8 @@ class PlaceKeys:
         place_names = {normalize_name(e.text) for e in ents if e.label_ == "LOCATION"}
         relabelled = [_relabel(e, "LOCATION", ">place") if e.label_ == "PERSON" and e.start in place_like
                       and self._place_named_person(doc, e, person_words, place_names) else e for e in ents]
+        relabelled = [_relabel(e, "LOCATION", ">place") if self._place_read_as_facility(doc, e, ents) else e
+                      for e in relabelled]
         changed = any(a is not b for a, b in zip(relabelled, ents))
         ents = relabelled
         countries = {p.key for e in ents if e.label_ == "LOCATION"
