@@ -59,7 +59,7 @@ class FacilityFinder:
         self.titles = title_words()
         heads = {fold(h) for h in cue_words()["facility_heads"]}
         #: Two-word type words that open a name (`Unidade Prisional do Puraquequara`).
-        self.opening_pairs = {h for h in heads if h.count(" ") == 1 and h.split()[0] in _NAME_HEADS | {"unidade"}}
+        self.opening_pairs = {h for h in heads if h.count(" ") == 1}
         self.final_words = {fold(w) for w in cue_words()["facility_final_words"]}
 
     def _add(self, doc: Doc, start: int, end: int, rule: str) -> None:

@@ -114,3 +114,11 @@ def cue_words() -> dict:
     return load_json("cue_words.json", ["group_name_heads", "group_cues", "group_type_words", "organization_cues",
                                         "facility_heads", "facility_final_words", "person_titles_en",
                                         "person_titles_es", "not_a_person_after_surname"])
+
+
+@lru_cache(maxsize=1)
+def facility_type_words() -> frozenset[str]:
+    """The one-word facility type words, folded (`prison`, `cárcel`, `airport`, `base`): those that
+    open or close a facility's name (cue_words.json `facility_heads`, `facility_final_words`)."""
+    cues = cue_words()
+    return frozenset(fold(w) for w in cues["facility_heads"] + cues["facility_final_words"] if " " not in w)

@@ -9,12 +9,13 @@ change (`[components.crimeie_merge] priorities`), never a change of component or
 from __future__ import annotations
 
 from functools import lru_cache
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.nlp.extensions import CANDIDATES
-from pipeline.nlp.lexicon import cue_words, fold, load_json
+from pipeline.nlp.lexicon import facility_type_words, fold, load_json
 
 DEFAULT_PRIORITIES = {
     "crimeie_aliases": 100,
@@ -56,8 +57,7 @@ _DANGLING = {"de", "del", "la", "el", "los", "las", "y", "e", "of", "the", "and"
 def _facility_type_words() -> frozenset[str]:
     """Lowercase words that follow a facility's name without being part of it (`El Dorado
     airport`, `the Manta air base`): the single-word type words and what may stand before them."""
-    words = cue_words()["facility_heads"] + cue_words()["facility_final_words"]
-    return frozenset({fold(w) for w in words if " " not in w} | {"air", "naval", "international", "military"})
+    return facility_type_words() | {"air", "naval", "international", "military"}
 
 
 def _trimmed(span: Span) -> Span | None:

@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import add_candidate
-from pipeline.nlp.lexicon import Entry, NgramIndex, cue_words, fold, load_json, load_jsonl
+from pipeline.nlp.lexicon import Entry, NgramIndex, facility_type_words, fold, load_json, load_jsonl
 from pipeline.nlp.tokenize_phrase import phrase_tokens
 from pipeline.textnorm import normalize_name
 
@@ -170,8 +170,7 @@ class PlaceKeys:
         self.name = name
         self.index = place_index()
         self.modifier_abbreviations = set(modifier_abbreviations)
-        cues = cue_words()
-        self.facility_words = {fold(w) for w in cues["facility_heads"] + cues["facility_final_words"] if " " not in w}
+        self.facility_words = facility_type_words()
         self.detention_words = {fold(w) for w in load_json("relation_triggers.json", ["IMPRISONED_IN"])["IMPRISONED_IN"]}
 
     def _is_modifier(self, doc: Doc, ent: Span) -> bool:
@@ -194,8 +193,7 @@ class PlaceKeys:
     def _place_read_as_facility(self, doc: Doc, ent: Span, ents: list[Span]) -> bool:
         """A model FACILITY that is a known town or region after a locative word, with nothing
         around it that makes it a facility (`the bus from Monterrey`): no type word within four
-        words (`Tocorón prison`,
-        `el puerto del Callao`), no word of detention in its sentence (`trasladado a
+        words (`the ports of Manzanillo`), no word of detention in its sentence (`trasladado a
         Zacatecoluca`), and the same name nowhere else given as a facility by a rule."""
         if ent.label_ != "FACILITY" or not ent.id_.startswith("crimeie_ner") or not self.index.lookup(ent.text):
             return False
