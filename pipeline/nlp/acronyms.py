@@ -41,7 +41,7 @@ def looks_like_acronym(text: str) -> bool:
 
 def looks_like_word_acronym(text: str) -> bool:
     """`Pemex`, `Funai`, `Polisucre`: an acronym written as a word; trusted only where a long form
-    defines it (see `_word_acronym_long_form`)."""
+    defines it (see `_word_acronym_fits`)."""
     return bool(_WORD_ACRONYM.match(text))
 
 
@@ -156,7 +156,7 @@ class AcronymFinder:
                 self._define(doc, long, short, defined)
             # English Name (Original Name, ACR): the acronym belongs to the original inside.
             elif token.text == "," and looks_like_acronym(nxt) and i + 2 < len(doc) and doc[i + 2].text == ")":
-                opening = next((j for j in range(i - 1, max(i - 16, -1), -1) if doc[j].text in "()"), None)
+                opening = next((j for j in range(i - 1, max(i - 16, -1), -1) if doc[j].text in ("(", ")")), None)
                 if opening is None or doc[opening].text != "(":
                     continue
                 long = _long_form_tokens(doc, i, nxt, self.titles)
