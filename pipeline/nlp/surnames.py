@@ -33,34 +33,20 @@ def _is_name_word(text: str) -> bool:
 
 
 class SurnameRepeats:
-    def __init__(self, name: str, min_name_words: int, score: float, single_words: bool = True):
+    def __init__(self, name: str, min_name_words: int, score: float):
         self.name, self.min_name_words, self.score = name, min_name_words, score
-        self.single_words = single_words
         self.group_words = {fold(w) for w in cue_words()["group_type_words"]}
         self.not_person_after = {fold(w) for w in cue_words()["not_a_person_after_surname"]}
 
     def surname_forms(self, doc: Doc) -> dict[tuple[str, ...], int]:
-        """Trailing word sequences (two words or more, shorter than the name) of the PERSON
-        candidates with at least `min_name_words` words, each with the token where the earliest
-        full name that ends in it ends: only later text is searched."""
-        forms: dict[tuple[str, ...], int] = {}
-        for span in doc.spans[CANDIDATES] if CANDIDATES in doc.spans else []:
-            words = [t.text for t in span]
-            if span.label_ != "PERSON" or len(words) < self.min_name_words:
-                continue
-            if not all(_is_name_word(w) or w in CONNECTORS for w in words):
-                continue
-            for n in range(2, len(words)):
-                tail = tuple(words[-n:])
-                if all(_is_name_word(w) for w in tail):
-                    forms[tail] = min(forms.get(tail, span.end), span.end)
-        return forms
-
-    def single_surnames(self, doc: Doc) -> dict[tuple[str, ...], int]:
-        """One-word surnames of PERSON candidates of two words or more: the last word (`Estrada`
-        of `Mario Estrada`) and, in a name of three words or more, the one before it, the first
-        of two Spanish surnames (`Yépez` of `José Antonio Yépez Ortiz`). Words of four letters or
-        more that are neither a known place nor written in lowercase elsewhere in the text."""
+        """The later forms of the PERSON candidates' names, each with the token where the earliest
+        full name that holds it ends (only later text is searched):
+        - trailing word sequences, two words or more and shorter than the name, of names with at
+          least `min_name_words` words (`Mendoza Piñango`);
+        - one surname of a name of two words or more: the last word (`Estrada` of `Mario
+          Estrada`) and, in a name of three words or more, the one before it, the first of two
+          Spanish surnames (`Yépez` of `José Antonio Yépez Ortiz`); four letters or more, neither
+          a known place nor written in lowercase elsewhere in the text."""
         lowercase = {t.text for t in doc if t.text.islower()}
         places = place_index()
         forms: dict[tuple[str, ...], int] = {}
@@ -68,17 +54,16 @@ class SurnameRepeats:
             words = [t.text for t in span]
             if span.label_ != "PERSON" or len(words) < 2 or not all(_is_name_word(w) or w in CONNECTORS for w in words):
                 continue
-            for word in words[-2:] if len(words) >= 3 else words[-1:]:
-                if (len(word) >= 4 and _is_name_word(word) and word.lower() not in lowercase
-                        and not places.lookup(word)):
-                    forms[(word,)] = min(forms.get((word,), span.end), span.end)
+            tails = [tuple(words[-n:]) for n in range(2, len(words))] if len(words) >= self.min_name_words else []
+            singles = [(w,) for w in (words[-2:] if len(words) >= 3 else words[-1:])
+                       if len(w) >= 4 and _is_name_word(w) and w.lower() not in lowercase and not places.lookup(w)]
+            for form in tails + singles:
+                if all(_is_name_word(w) for w in form):
+                    forms[form] = min(forms.get(form, span.end), span.end)
         return forms
 
     def __call__(self, doc: Doc) -> Doc:
         forms = self.surname_forms(doc)
-        if self.single_words:
-            for form, end in self.single_surnames(doc).items():
-                forms.setdefault(form, end)
         if not forms:
             return doc
         words = [t.text for t in doc]
