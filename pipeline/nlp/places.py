@@ -159,6 +159,11 @@ LOCATIVE_WORDS = {"in", "of", "en", "de", "from", "to", "across", "throughout", 
                   "outside", "inside", "at", "around", "through", "towards", "toward"}
 
 
+def _after_locative(doc: Doc, ent: Span) -> bool:
+    """A locative word stands right before the mention (`from Monterrey`, `estado de Guerrero`)."""
+    return ent.start > 0 and doc[ent.start - 1].lower_ in LOCATIVE_WORDS
+
+
 class PlaceKeys:
     """After the merge: keys and coordinates for LOCATION mentions; surnames back to PERSON.
 
@@ -188,7 +193,7 @@ class PlaceKeys:
         folded = normalize_name(ent.text)
         if set(folded.split()) & person_words:
             return False
-        return (ent.start > 0 and doc[ent.start - 1].lower_ in LOCATIVE_WORDS) or folded in place_names
+        return _after_locative(doc, ent) or folded in place_names
 
     def _place_read_as_facility(self, doc: Doc, ent: Span, ents: list[Span]) -> bool:
         """A model FACILITY that is a known town or region after a locative word, with nothing
@@ -197,7 +202,7 @@ class PlaceKeys:
         Zacatecoluca`), and the same name nowhere else given as a facility by a rule."""
         if ent.label_ != "FACILITY" or not ent.id_.startswith("crimeie_ner") or not self.index.lookup(ent.text):
             return False
-        if ent.start == 0 or doc[ent.start - 1].lower_ not in LOCATIVE_WORDS:
+        if not _after_locative(doc, ent):
             return False
         window = doc[max(ent.start - 4, 0):min(ent.end + 4, len(doc))]
         if any(fold(t.text) in self.facility_words or fold(t.lemma_) in self.facility_words for t in window):
@@ -231,7 +236,7 @@ class PlaceKeys:
                 changed = True
                 continue
             if ent.label_ == "LOCATION" and len(ent) == 1 and normalize_name(ent.text) in person_words \
-                    and not (ent.start > 0 and doc[ent.start - 1].lower_ in LOCATIVE_WORDS):
+                    and not _after_locative(doc, ent):
                 ent = _relabel(ent, "PERSON")
                 changed = True
             elif ent.label_ == "LOCATION":
