@@ -98,7 +98,8 @@ def test_bundled_corpus_meets_the_issue_targets():
 
 def test_held_out_articles_are_built_apart_from_the_split(tmp_path):
     """`corpus/unseen/` holds articles written after the pipeline was frozen: `gold build` writes
-    them to gold/unseen.jsonl, never into train, and refuses an id the split already uses."""
+    them to gold/unseen.jsonl (and `unseen2/` to gold/unseen2.jsonl), never into train, and refuses an
+    id the split or another held-out set already uses."""
     import json
 
     from pipeline.gold.corpus import build
@@ -112,6 +113,13 @@ def test_held_out_articles_are_built_apart_from_the_split(tmp_path):
     assert [r["id"] for r in read_records([tmp_path / "gold" / "train.jsonl"])] == ["t-1"]
     assert [r["id"] for r in read_records([tmp_path / "gold" / "unseen.jsonl"])] == ["u-1"]
     assert "u-1" not in (tmp_path / "articles" / "articles.jsonl").read_text(encoding="utf-8")
+    (tmp_path / "unseen2").mkdir()
+    (tmp_path / "unseen2" / "u-2.ann").write_text(ANN.replace("id: t-1", "id: u-2"), encoding="utf-8")
+    assert build(tmp_path) == {"train": 1, "dev": 0, "test": 0, "unseen": 1, "unseen2": 1}
+    (tmp_path / "unseen2" / "u-1.ann").write_text(ANN.replace("id: t-1", "id: u-1"), encoding="utf-8")
+    with pytest.raises(ValueError, match="unseen2: ids already used .* another held-out set: \\['u-1'\\]"):
+        build(tmp_path)
+    (tmp_path / "unseen2" / "u-1.ann").unlink()
     (tmp_path / "unseen" / "t-1.ann").write_text(ANN, encoding="utf-8")
     with pytest.raises(ValueError, match="ids already used in annotated/"):
         build(tmp_path)
