@@ -162,6 +162,21 @@ def test_gazetteer_geography_is_a_feature_not_a_relation(default_nlp):
     assert "geo=inside_country" in inside and "geo=other_country" in abroad
 
 
+def test_an_entity_keeps_its_role_across_sentences(default_nlp):
+    """GUIDELINES KILLED: "the killing is attributed to it" is often said sentences after the victim
+    is named. The victim's role (`the murder of X`) reaches every pair it is in, the place's does not."""
+    from pipeline.nlp.relation_features import DocContext, entity_pair_features
+
+    doc = default_nlp("Police are investigating the murder of Fernando Villavicencio in Quito. "
+                      "Prosecutors say Los Lobos ordered the attack.")
+    ctx = DocContext(doc)
+    index = {e["name"]: e["index"] for e in doc._.crimeie_entities}
+    victim, _ = entity_pair_features(ctx, index["Los Lobos"], index["Fernando Villavicencio"], 1)
+    place, _ = entity_pair_features(ctx, index["Los Lobos"], index["Quito"], 1)
+    assert "trole=pre:KILLED|CRIMINAL_GROUP>PERSON" in victim
+    assert not any(f.startswith("trole=pre:KILLED") for f in place)
+
+
 def test_adjacent_mentions_do_not_break_the_patterns(rule_nlp):
     """A PERSON right before an ORGANIZATION with nothing between them (a byline, a list)."""
     doc = rule_nlp("Reporting by Jeremy McDermott InSight Crime staff.")

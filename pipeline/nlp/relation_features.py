@@ -222,6 +222,25 @@ class DocContext:
                              for k, ms in self.mentions.items()}
         self.sent_triggers = [{label for i in range(s.start, s.end) for label in _trigger_labels(self.lemma[i])}
                               for s in self.sents]
+        self.role_triggers = self._role_triggers()
+
+    def _role_triggers(self) -> dict[int, set[str]]:
+        """Each entity's role in the whole document: the trigger labels of the words just before
+        and after any of its named mentions (`the murder of X` → pre:KILLED, `X was arrested` →
+        post:ARRESTED_BY). A victim or a detainee is often named sentences away from the
+        actor the relation ties it to; this lets the scorer know the role anyway."""
+        n, roles = len(self.lemma), {}
+        for k, ms in self.mentions.items():
+            found = set()
+            for m in ms:
+                if m.start in self.pronoun_starts:
+                    continue
+                for i in range(max(m.start - ROLE_WINDOW, 0), m.start):
+                    found.update("pre:" + label for label in _trigger_labels(self.lemma[i]))
+                for i in range(m.end, min(m.end + ROLE_WINDOW, n)):
+                    found.update("post:" + label for label in _trigger_labels(self.lemma[i]))
+            roles[k] = found
+        return roles
 
     def span_mean(self, start: int, end: int) -> np.ndarray:
         """Mean token vector over tokens start..end-1 (end > start)."""
@@ -251,6 +270,11 @@ class DocContext:
                     self.pronoun_starts.add(i)
                     break
                 j -= 1
+
+
+#: Words either side of a mention read for its entity's role (`_role_triggers`); 3 scored out of
+#: fold 0.546 against 0.544 for 5 (and 0.536 without role features).
+ROLE_WINDOW = 3
 
 
 def place_country(key: str) -> str:
@@ -327,6 +351,11 @@ def entity_pair_features(ctx: DocContext, h: int, t: int, near: int, pairs_per_e
             feats[f"anaphor|{types}"] = 1.0
             for label in ctx.sent_triggers[n]:
                 feats[f"anaphor_trig={label}|{types}"] = 1.0
+    # Each side's role anywhere in the document (`the murder of X`, `X was arrested`).
+    for r in ctx.role_triggers.get(h, ()):
+        feats[f"hrole={r}|{types}"] = 1.0
+    for r in ctx.role_triggers.get(t, ()):
+        feats[f"trole={r}|{types}"] = 1.0
     # Gazetteer geography: a city or state of the country named as the tail, or of another one.
     hk, tk = ctx.place_key.get(h), ctx.place_key.get(t)
     if hk and tk:
