@@ -174,6 +174,7 @@ def test_an_entity_keeps_its_role_across_sentences(default_nlp):
     victim, _ = entity_pair_features(ctx, index["Los Lobos"], index["Fernando Villavicencio"], 1)
     place, _ = entity_pair_features(ctx, index["Los Lobos"], index["Quito"], 1)
     assert "trole=pre:KILLED|CRIMINAL_GROUP>PERSON" in victim
+    assert "trole=prew:murder|CRIMINAL_GROUP>PERSON" in victim
     assert not any(f.startswith("trole=pre:KILLED") for f in place)
 
 
