@@ -222,9 +222,9 @@ class DocContext:
                              for k, ms in self.mentions.items()}
         self.sent_triggers = [{label for i in range(s.start, s.end) for label in _trigger_labels(self.lemma[i])}
                               for s in self.sents]
-        self.role_triggers = self._role_triggers()
+        self.roles = self._roles()
 
-    def _role_triggers(self) -> dict[int, set[str]]:
+    def _roles(self) -> dict[int, set[str]]:
         """Each entity's role in the whole document: the trigger labels of the words just before
         and after any of its named mentions (`the murder of X` → pre:KILLED, `X was arrested` →
         post:ARRESTED_BY), and the nearest of those words themselves (prew:murder). A victim or
@@ -278,7 +278,7 @@ class DocContext:
 
 
 #: Words either side of a mention read for the trigger labels of its entity's role
-#: (`_role_triggers`): 3 scored out of fold 0.546 against 0.544 for 5 (0.536 without) ...
+#: (`DocContext._roles`): 3 scored out of fold 0.546 against 0.544 for 5 (0.536 without) ...
 ROLE_WINDOW = 3
 #: ... and the words themselves, 2 either side: 0.558 out of fold (3: 0.558).
 ROLE_WORDS = 2
@@ -359,9 +359,9 @@ def entity_pair_features(ctx: DocContext, h: int, t: int, near: int, pairs_per_e
             for label in ctx.sent_triggers[n]:
                 feats[f"anaphor_trig={label}|{types}"] = 1.0
     # Each side's role anywhere in the document (`the murder of X`, `X was arrested`).
-    for r in ctx.role_triggers.get(h, ()):
+    for r in ctx.roles.get(h, ()):
         feats[f"hrole={r}|{types}"] = 1.0
-    for r in ctx.role_triggers.get(t, ()):
+    for r in ctx.roles.get(t, ()):
         feats[f"trole={r}|{types}"] = 1.0
     # Gazetteer geography: a city or state of the country named as the tail, or of another one.
     hk, tk = ctx.place_key.get(h), ctx.place_key.get(t)

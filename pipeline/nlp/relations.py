@@ -5,7 +5,8 @@
    generic reference ("the gang") ties together.
 2. Each entity pair is scored per relation label by a linear model over
    `entity_pair_features` (trained by `crimeie train`; weights in the component's directory as
-   JSON): its closest mention pairs, how salient each side is, triggers in shared sentences.
+   JSON): its closest mention pairs, how salient each side is, triggers in shared sentences,
+   each side's role across the document (`the murder of X` anywhere makes X a victim).
 3. High-precision surface patterns (relation_rules.py: `X, the leader of Y`; `arrested by Z`,
    `Z arrested X`; `Cúcuta, Colombia`, `Tocorón prison in Aragua`) fire on mention pairs
    within `window` sentences.
