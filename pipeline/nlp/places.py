@@ -22,7 +22,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import add_candidate
-from pipeline.nlp.lexicon import Entry, NgramIndex, facility_type_words, fold, load_json, load_jsonl
+from pipeline.nlp.lexicon import Entry, NgramIndex, facility_type_words, fold, load_jsonl
+from pipeline.nlp.relation_features import triggers
 from pipeline.nlp.tokenize_phrase import phrase_tokens
 from pipeline.textnorm import normalize_name
 
@@ -176,7 +177,7 @@ class PlaceKeys:
         self.index = place_index()
         self.modifier_abbreviations = set(modifier_abbreviations)
         self.facility_words = facility_type_words()
-        self.detention_words = {fold(w) for w in load_json("relation_triggers.json", ["IMPRISONED_IN"])["IMPRISONED_IN"]}
+        self.detention_words = triggers()["IMPRISONED_IN"]
 
     def _is_modifier(self, doc: Doc, ent: Span) -> bool:
         if ent.text not in self.modifier_abbreviations or ent.end >= len(doc):
