@@ -31,6 +31,30 @@ def test_alias_and_name_are_one_person(rule_nlp, text, name, alias):
     assert alias in entity["aliases"]
 
 
+@pytest.mark.parametrize("text,name,aliases", [
+    ("The eldest, Marcos Arturo Beltrán Leyva, was known as “El Barbas” and, to his admirers, as “El Jefe de Jefes”.",
+     "Marcos Arturo Beltrán Leyva", ["El Barbas", "El Jefe de Jefes"]),
+    ("Héctor Beltrán Leyva, alias “El H”, also went by “El Ingeniero”.", "Héctor Beltrán Leyva", ["El H", "El Ingeniero"]),
+    ("Alfredo Beltrán Leyva was called “El Mochomo”, after a desert ant.", "Alfredo Beltrán Leyva", ["El Mochomo"]),
+    ("Its boss, Álvaro Malaquias Santa Rosa, known as “Peixão” (“Big Fish”), runs the faction.",
+     "Álvaro Malaquias Santa Rosa", ["Peixão", "Big Fish"]),
+    ("Miguel Ángel Treviño Morales, known as “Z-40” or “El Cuarenta”, was arrested.",
+     "Miguel Ángel Treviño Morales", ["Z-40", "El Cuarenta"]),
+])
+def test_a_verb_or_a_second_alias_between_name_and_alias_keeps_them_one_person(rule_nlp, text, name, aliases):
+    """GUIDELINES §2: every alias of a person is a mention of that person, however the sentence
+    strings them together (`was known as`, `also went by`, `or “B”`, a gloss in parentheses)."""
+    doc = rule_nlp(text)
+    entity = next(e for e in doc._.crimeie_entities if e["name"] == name)
+    assert set(aliases) <= set(entity["aliases"])
+
+
+def test_two_quoted_aliases_joined_by_and_may_be_two_people(rule_nlp):
+    doc = rule_nlp("Police arrested alias “El Flaco” y “El Gordo” in Cali.")
+    by_text = {e.text: e._.crimeie_entity for e in doc.ents}
+    assert by_text["El Flaco"] != by_text["El Gordo"]
+
+
 def test_a_list_item_a_is_not_an_alias_cue(rule_nlp):
     """`(a)` abbreviates alias in Spanish police writing only right after a person's name."""
     found, doc = mentions(rule_nlp, "The indictment lists (a) Conspiracy to launder money and (b) Extortion.")
@@ -193,6 +217,36 @@ def test_surnames_of_a_family_group_or_a_place_are_not_a_person(default_nlp, tex
     doc = default_nlp(text)
     later = [e for e in doc.ents if e.text == not_a_person and e.start_char > text.index(".")]
     assert all(e.label_ != "PERSON" or not e.id_.startswith("crimeie_surnames") for e in later)
+
+
+def test_surnames_in_a_list_joined_by_y_are_still_the_people(default_nlp):
+    """`y` joins list items; unlike `de los` it does not make the surnames a family or a group."""
+    doc = default_nlp("En Tibú fue capturado Luis Alberto Sanguino Torrado, alias “Tornillo”. Un juez ordenó que "
+                      "Contreras Quintero y Sanguino Torrado sean recluidos en Cúcuta.")
+    later = next(e for e in doc.ents if e.text == "Sanguino Torrado")
+    full = next(e for e in doc._.crimeie_entities if e["name"] == "Luis Alberto Sanguino Torrado")
+    assert later.label_ == "PERSON" and later._.crimeie_entity == full["index"]
+
+
+@pytest.mark.parametrize("text,same,apart", [
+    ("The TCP grew out of the old Terceiro Comando (Third Command), a faction of Rio.",
+     ("Terceiro Comando", "Third Command"), None),
+    ("Residents call the favelas the Complexo de Israel (Israel Complex).", ("Complexo de Israel", "Israel Complex"), None),
+    ("Police patrolled Tibú (Norte de Santander) at night.", None, ("Tibú", "Norte de Santander")),
+    ("Suárez trabajaba en la Fiscalía General del Estado. Según la Fiscalía, recibió amenazas.",
+     ("Fiscalía General del Estado", "Fiscalía"), None),
+    ("Los Choneros controlaban la Penitenciaría del Litoral en Guayaquil. Según la policía, el Litoral sigue bajo su control.",
+     ("Penitenciaría del Litoral", "Litoral"), None),
+])
+def test_a_gloss_in_parentheses_and_a_short_form_are_the_same_entity(default_nlp, text, same, apart):
+    """GUIDELINES §1: one real-world thing is one entity, whether glossed (`X (translation)`) or
+    later shortened (`la Fiscalía`); a place in parentheses after a place says where it is."""
+    doc = default_nlp(text)
+    entity_of = {e.text: e._.crimeie_entity for e in doc.ents}
+    if same:
+        assert entity_of[same[0]] == entity_of[same[1]]
+    if apart:
+        assert entity_of[apart[0]] != entity_of[apart[1]]
 
 
 def test_a_shared_surname_goes_to_the_person_introduced_first(default_nlp):

@@ -102,10 +102,14 @@ class AliasFinder:
         self.group_words = {fold(w) for w in cue_words()["group_type_words"]}
         self.group_articles = set(data.get("group_articles", []))
         self.titles = title_words()
+        self.verbs_before_cue = set(data.get("verbs_before_cue", []))
+        links = data.get("also_named_links", {})
+        self.or_words, self.and_words, self.as_words = (set(links.get(k, [])) for k in ("or", "and", "as"))
 
     def __call__(self, doc: Doc) -> Doc:
         lower = [t.lower_ for t in doc]
         found: list[Span] = []
+        person_of: dict[tuple[int, int], Span] = {}  # alias (start, end) -> the name it was linked to
         i = 0
         while i < len(doc):
             cue = next((c for c in self.cues.get(lower[i], ()) if tuple(lower[i:i + len(c)]) == c), None)
@@ -148,16 +152,101 @@ class AliasFinder:
             if cue in self.name_required and person is None:
                 i += 1
                 continue  # `(a)` with no name before it is a list item, not an alias
+            person_span = None
+            if person is None and cue not in self.name_required:
+                person_span = self._subject_of(doc, i, found, person_of)
             alias_span = add_candidate(doc, Span(doc, a_start, a_end, label="PERSON"), f"{self.name}:alias", self.score)
             if person is not None and person[1] <= a_start:
                 person_span = add_candidate(doc, Span(doc, person[0], person[1], label="PERSON"),
                                             f"{self.name}:name", self.score)
+            if person_span is not None:
                 add_link(doc, person_span, alias_span, "alias")
+                person_of[(alias_span.start, alias_span.end)] = person_span
             found.append(alias_span)
             i = a_end
+            for b_start, b_end in self._also_named(doc, a_start, a_end):
+                more = add_candidate(doc, Span(doc, b_start, b_end, label="PERSON"), f"{self.name}:alias", self.score)
+                add_link(doc, person_span if person_span is not None else alias_span, more, "alias")
+                if person_span is not None:
+                    person_of[(more.start, more.end)] = person_span
+                found.append(more)
+                i = max(i, b_end)
         self._inner_nicknames(doc)
         self._repeat_aliases(doc, found)
         return doc
+
+    def _subject_of(self, doc: Doc, cue_start: int, found: list[Span], person_of: dict) -> Span | None:
+        """The person a cue refers to when a verb stands between the name and the cue
+        (`Marcos Arturo Beltrán Leyva was known as`, `Alfredo was called`), or when the
+        sentence gave an alias just before (`Héctor Beltrán Leyva, alias “El H”, also went by`)."""
+        k = cue_start
+        while k > 0 and cue_start - k < 3 and doc[k - 1].lower_ in self.verbs_before_cue:
+            k -= 1
+        if k == cue_start:
+            return None
+        while k > 0 and doc[k - 1].text == ",":
+            k -= 1
+        person = name_before(doc, k, self.titles)
+        if person is not None:
+            span = add_candidate(doc, Span(doc, person[0], person[1], label="PERSON"), f"{self.name}:name", self.score)
+            return span
+        # `…, alias “El H”, also went by`: the alias that ends here names the same person.
+        while k > 0 and doc[k - 1].text in CLOSE_QUOTES:
+            k -= 1
+        for alias in reversed(found):
+            if alias.end == k and alias.sent.start == doc[cue_start].sent.start:
+                return person_of.get((alias.start, alias.end))
+        return None
+
+    def _also_named(self, doc: Doc, a_start: int, a_end: int) -> list[tuple[int, int]]:
+        """More quoted aliases chained after a quoted one: `known as “Z-40” or “40”`, `known as
+        “El Barbas” and, to his admirers, as “El Jefe de Jefes”`, `“Peixão” (“Big Fish”)`.
+        `and` needs `as` after it: `alias “El Flaco” y “El Gordo”` may be two people."""
+        out: list[tuple[int, int]] = []
+        n = len(doc)
+        if a_start == 0 or doc[a_start - 1].text not in OPEN_QUOTES:
+            return out
+        j = a_end
+        while j < n and (doc[j].text in CLOSE_QUOTES or doc[j].text == "."):
+            j += 1
+        sent_end = doc[a_start].sent.end
+        while j < sent_end:
+            k = j
+            if doc[k].text == "(":
+                q = _quoted(doc, k + 1, limit=5)
+                if not q or q[2] >= n or doc[q[2]].text != ")":
+                    break
+                first, end = q[0], q[1]
+                after = q[2] + 1
+            else:
+                if doc[k].text == ",":
+                    k += 1
+                if k >= n or doc[k].lower_ not in self.or_words | self.and_words:
+                    break
+                needs_as = doc[k].lower_ in self.and_words
+                k += 1
+                if k < n and doc[k].text == ",":  # `and, to his admirers, as`
+                    m = k + 1
+                    while m < min(n, k + 8) and doc[m].text != ",":
+                        m += 1
+                    if m >= n or doc[m].text != ",":
+                        break
+                    k = m + 1
+                if k < n and doc[k].lower_ in self.as_words:
+                    k += 1
+                elif needs_as:
+                    break
+                q = _quoted(doc, k)
+                if not q:
+                    break
+                first, end, after = q
+            if first < end and doc[first].lower_ in self.articles and not is_capitalized(doc[first]) and end - first > 1:
+                first += 1
+            if not is_capitalized(doc[first]):
+                break
+            out.append((first, end))
+            j = after
+        return out
 
     @staticmethod
     def _facility_before(doc: Doc, cue_start: int) -> tuple[int, int] | None:

@@ -6,7 +6,10 @@ Mentions join one entity when they share a label and
   * they reduce to the same name key (`Cartel de Sinaloa` / `Sinaloa Cartel`), or
   * a short PERSON mention's words all belong to exactly one longer person's name
     (`Guerrero` → `Héctor Guerrero Flores`); with two candidates the surname stays apart, or
-  * they are activities with the same taxonomy key, or places with the same ISO code.
+  * they are activities with the same taxonomy key, or places with the same ISO code, or
+  * one glosses the other in parentheses (`Terceiro Comando (Third Command)`), or
+  * one is a short form of the other (`la Fiscalía` / `Fiscalía General del Estado`, `el Litoral` /
+    `Penitenciaría del Litoral`).
 The entity's name is its fullest proper name: the longest mention that no rule marked as an
 alias or acronym; for activities the taxonomy key.
 """
@@ -74,10 +77,70 @@ def group_mentions(mentions: list[dict], links: list[list]) -> list[list[int]]:
             if before:
                 uf.union(uf.find(before[0]), i)
 
+    _join_short_forms(mentions, uf)
+
     clusters: dict[int, list[int]] = {}
     for i in range(len(mentions)):
         clusters.setdefault(uf.find(i), []).append(i)
     return sorted(clusters.values(), key=lambda c: c[0])
+
+
+def _join_short_forms(mentions: list[dict], uf: UnionFind) -> None:
+    """Short forms of a name the article gave in full, each joined to the one longer name it can stand for:
+      * an organization by its first words (`la Fiscalía` after `Fiscalía General del Estado`,
+        `la Policía` after `Policía Nacional`), when only one organization in the article starts so;
+      * a facility by its name without the type words before it (`el Litoral` after `Penitenciaría
+        del Litoral`);
+      * a place the gazetteer does not know by its last words (`Tlaltenco` after `San Francisco
+        Tlaltenco`); places it knows are grouped by their codes, and `Guatemala` is not `Ciudad de
+        Guatemala`.
+    Groups are left alone: `Barrio 18 Revolucionarios` is a faction, not `Barrio 18`."""
+    words = {i: _WORD.findall(normalize_name(m["text"])) for i, m in enumerate(mentions)
+             if m["label"] in ("ORGANIZATION", "FACILITY", "LOCATION")}
+    type_words = _facility_words()
+    for i, short in words.items():
+        label = mentions[i]["label"]
+        if not short or (label == "LOCATION" and mentions[i].get("key")):
+            continue
+        owners = set()
+        for j, long in words.items():
+            if j == i or mentions[j]["label"] != label or len(long) <= len(short):
+                continue
+            if label == "ORGANIZATION" and long[:len(short)] == short and short[0] not in _TYPE_WORDS:
+                owners.add(uf.find(j))
+            elif label == "FACILITY" and long[-len(short):] == short \
+                    and all(w in type_words or w in _TYPE_WORDS for w in long[:-len(short)]):
+                owners.add(uf.find(j))
+            elif label == "LOCATION" and not mentions[j].get("key") and long[-len(short):] == short \
+                    and all(len(w) >= 4 for w in short):
+                owners.add(uf.find(j))
+        if len(owners) == 1:
+            uf.union(owners.pop(), i)
+
+
+def _facility_words() -> frozenset[str]:
+    from pipeline.nlp.lexicon import facility_type_words
+
+    return facility_type_words() | {"da", "do", "das", "dos"}
+
+
+def _glosses(text: str, mentions: list[dict]) -> list[list]:
+    """`Terceiro Comando (Third Command)`, `Complexo de Israel (Israel Complex)`: a name followed by
+    another of the same label alone in parentheses is the same thing, translated or abbreviated.
+    Places only when the two share a word: `Tibú (Norte de Santander)` says where Tibú is."""
+    links = []
+    ordered = sorted(mentions, key=lambda m: m["start"])
+    for a, b in zip(ordered, ordered[1:]):
+        if a["label"] != b["label"] or a["label"] == "CRIMINAL_ACTIVITY":
+            continue
+        if text[a["end"]:b["start"]].strip() != "(" or text[b["end"]:b["end"] + 1] != ")":
+            continue
+        if a["label"] == "LOCATION":
+            wa = {w for w in _WORD.findall(normalize_name(a["text"])) if len(w) >= 4}
+            if not wa & set(_WORD.findall(normalize_name(b["text"]))):
+                continue
+        links.append([a["start"], a["end"], b["start"], b["end"], "alias"])
+    return links
 
 
 def _contains_in_order(long: list[str], short: list[str]) -> bool:
@@ -104,7 +167,7 @@ class EntityGrouper:
         ents = list(doc.ents)
         mentions = [{"start": e.start_char, "end": e.end_char, "label": e.label_, "text": e.text,
                      "key": e._.crimeie_key or "", "link": e.kb_id_ or ""} for e in ents]
-        links = doc._.crimeie_links or []
+        links = list(doc._.crimeie_links or []) + _glosses(doc.text, mentions)
         # The alias side of an alias link and the short side of an acronym link are not names.
         secondary: set[int] = set()
         position = {(m["start"], m["end"]): i for i, m in enumerate(mentions)}

@@ -27,6 +27,10 @@ from pipeline.nlp.places import LOCATIVE_WORDS, place_index
 from pipeline.textnorm import QUOTES
 
 
+#: Connectors that join list items (`Pabón Rincón y Sanguino Torrado`), not a family's article.
+LIST_JOINERS = frozenset({"y", "e"})
+
+
 def _is_name_word(text: str) -> bool:
     """A capitalized word of three or more letters: no initial (`J.`), no particle."""
     return len(text) >= 3 and text[0].isupper() and text.replace("-", "").isalpha()
@@ -79,7 +83,7 @@ class SurnameRepeats:
                 after = doc[start + n] if start + n < len(doc) else None
                 if before is not None and is_capitalized(before) and not doc[start].is_sent_start:
                     continue  # inside a longer name: the full name again, or a relative's
-                if before is not None and before.lower_ in CONNECTORS:
+                if before is not None and before.lower_ in CONNECTORS and before.lower_ not in LIST_JOINERS:
                     continue  # `de los Beltrán Leyva`, `los Beltrán Leyva`: a family or its group
                 if after is not None and is_capitalized(after) and not after.is_sent_start:
                     continue
