@@ -40,6 +40,8 @@ def test_alias_and_name_are_one_person(rule_nlp, text, name, alias):
      "Álvaro Malaquias Santa Rosa", ["Peixão", "Big Fish"]),
     ("Miguel Ángel Treviño Morales, known as “Z-40” or “El Cuarenta”, was arrested.",
      "Miguel Ángel Treviño Morales", ["Z-40", "El Cuarenta"]),
+    ("Juan Carlos Bonilla, a quien le dicen “El Tigre”, fue extraditado.", "Juan Carlos Bonilla", ["El Tigre"]),
+    ("Police arrested Jhonier Leal, who goes by the nickname “Mono”, in Cali.", "Jhonier Leal", ["Mono"]),
 ])
 def test_a_verb_or_a_second_alias_between_name_and_alias_keeps_them_one_person(rule_nlp, text, name, aliases):
     """GUIDELINES §2: every alias of a person is a mention of that person, however the sentence
@@ -47,6 +49,26 @@ def test_a_verb_or_a_second_alias_between_name_and_alias_keeps_them_one_person(r
     doc = rule_nlp(text)
     entity = next(e for e in doc._.crimeie_entities if e["name"] == name)
     assert set(aliases) <= set(entity["aliases"])
+
+
+@pytest.mark.parametrize("text,name,alias", [
+    ("Prosecutors charged Miguel Ángel Treviño Morales, “Z-40”, with trafficking.", "Miguel Ángel Treviño Morales", "Z-40"),
+    ("Prosecutors charged Omar Treviño Morales (“Z-42”) with trafficking.", "Omar Treviño Morales", "Z-42"),
+    ("The gang's boss, Wilmer Pérez, or “Cabo Wilmer”, was detained.", "Wilmer Pérez", "Cabo Wilmer"),
+    ("La policía capturó a alias “El Mocho”, cuyo nombre real es Carlos Andrés Pérez Gómez, en Gaira.",
+     "Carlos Andrés Pérez Gómez", "El Mocho"),
+])
+def test_a_quoted_nickname_set_off_by_commas_or_a_real_name_clause_is_an_alias(default_nlp, text, name, alias):
+    """No cue word: the entity grouper links two PERSON mentions that punctuation ties together."""
+    doc = default_nlp(text)
+    entity = next(e for e in doc._.crimeie_entities if e["name"] == name)
+    assert alias in entity["aliases"]
+
+
+def test_a_groups_quoted_translation_is_not_a_persons_alias(default_nlp):
+    doc = default_nlp("The Tren de Aragua, “Train of Aragua”, grew in Tocorón.")
+    group = next(e for e in doc._.crimeie_entities if e["name"] == "Tren de Aragua")
+    assert group["label"] == "CRIMINAL_GROUP" and "Train of Aragua" not in group["aliases"]
 
 
 def test_two_quoted_aliases_joined_by_and_may_be_two_people(rule_nlp):

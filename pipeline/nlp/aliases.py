@@ -180,7 +180,7 @@ class AliasFinder:
         (`Marcos Arturo Beltrán Leyva was known as`, `Alfredo was called`), or when the
         sentence gave an alias just before (`Héctor Beltrán Leyva, alias “El H”, also went by`)."""
         k = cue_start
-        while k > 0 and cue_start - k < 3 and doc[k - 1].lower_ in self.verbs_before_cue:
+        while k > 0 and cue_start - k < 5 and doc[k - 1].lower_ in self.verbs_before_cue:
             k -= 1
         if k == cue_start:
             return None

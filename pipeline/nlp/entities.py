@@ -7,7 +7,9 @@ Mentions join one entity when they share a label and
   * a short PERSON mention's words all belong to exactly one longer person's name
     (`Guerrero` → `Héctor Guerrero Flores`); with two candidates the surname stays apart, or
   * they are activities with the same taxonomy key, or places with the same ISO code, or
-  * one glosses the other in parentheses (`Terceiro Comando (Third Command)`), or
+  * one glosses the other in parentheses (`Terceiro Comando (Third Command)`), or is a person's
+    quoted nickname set off after the name (`Treviño Morales, “Z-40”,`), or names the person
+    whose alias came first (`“El Mocho”, cuyo nombre real es …`), or
   * one is a short form of the other (`la Fiscalía` / `Fiscalía General del Estado`, `el Litoral` /
     `Penitenciaría del Litoral`).
 The entity's name is its fullest proper name: the longest mention that no rule marked as an
@@ -143,6 +145,36 @@ def _glosses(text: str, mentions: list[dict]) -> list[list]:
     return links
 
 
+_OPEN = "[“\"«‘']"
+_CLOSE = "[”\"»’']"
+#: `Miguel Ángel Treviño Morales, “Z-40”,`, `Omar Treviño (“Z-42”)`, `Wilmer Pérez, or “Cabo Wilmer”,`
+_APPOSITIVE_BEFORE = re.compile(rf"^\s*(?:,\s*(?:or\s+|o\s+)?|\(\s*){_OPEN}$")
+_APPOSITIVE_AFTER = re.compile(rf"^{_CLOSE}\s*[,.;)]")
+#: `“El Mocho”, whose real name is Carlos Pérez`: the alias first, then the name.
+_REAL_NAME_BETWEEN = re.compile(
+    rf"^{_CLOSE}?\s*,\s*(?:whose\s+(?:real\s+|full\s+|legal\s+)?name\s+is|cuyo\s+nombre\s+(?:real\s+|verdadero\s+)?es"
+    rf"|de\s+nombre(?:\s+real)?|identificad[oa]\s+como|identified\s+as)\s*$", re.IGNORECASE)
+
+
+def _appositive_aliases(text: str, mentions: list[dict]) -> list[list]:
+    """A person's quoted nickname set off by commas or parentheses right after the full name, or
+    the alias given first and the name after `whose real name is` / `cuyo nombre real es`.
+    Both sides must already be PERSON mentions, so a group's quoted translation is not read as one."""
+    links = []
+    ordered = sorted(mentions, key=lambda m: m["start"])
+    for a, b in zip(ordered, ordered[1:]):
+        if a["label"] != "PERSON" or b["label"] != "PERSON":
+            continue
+        between = text[a["end"]:b["start"]]
+        if len(between) > 40:
+            continue
+        if len(a["text"].split()) >= 2 and _APPOSITIVE_BEFORE.match(between) and _APPOSITIVE_AFTER.match(text[b["end"]:b["end"] + 3]):
+            links.append([a["start"], a["end"], b["start"], b["end"], "alias"])
+        elif len(b["text"].split()) >= 2 and _REAL_NAME_BETWEEN.match(between):
+            links.append([b["start"], b["end"], a["start"], a["end"], "alias"])
+    return links
+
+
 def _contains_in_order(long: list[str], short: list[str]) -> bool:
     it = iter(long)
     return all(any(w == x for x in it) for w in short)
@@ -167,7 +199,7 @@ class EntityGrouper:
         ents = list(doc.ents)
         mentions = [{"start": e.start_char, "end": e.end_char, "label": e.label_, "text": e.text,
                      "key": e._.crimeie_key or "", "link": e.kb_id_ or ""} for e in ents]
-        links = list(doc._.crimeie_links or []) + _glosses(doc.text, mentions)
+        links = list(doc._.crimeie_links or []) + _glosses(doc.text, mentions) + _appositive_aliases(doc.text, mentions)
         # The alias side of an alias link and the short side of an acronym link are not names.
         secondary: set[int] = set()
         position = {(m["start"], m["end"]): i for i, m in enumerate(mentions)}
