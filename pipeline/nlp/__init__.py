@@ -9,5 +9,5 @@ from pipeline.nlp import layout  # noqa: F401  (registers the unwrapping tokeniz
 from pipeline.nlp import (  # noqa: F401  (registers factories)
     base_ner, merge, entities, gazetteer, places, facilities, activities, spanish_names, acronyms, aliases, surnames,
     relations,
-    transformer_embed,
+    transformer_embed, quantize,
 )

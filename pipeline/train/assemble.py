@@ -16,8 +16,10 @@ from pipeline.gold.corpus import read_records
 
 
 def assemble(ner_nlp=None, relation_weights: dict | None = None, base: str = BASE_MODEL,
-             relation_config: dict | None = None, pipeline_name: str = "crimeie_default"):
-    """The full pipeline: base model, rules, the trained NER (if any), merge, entities, relations."""
+             relation_config: dict | None = None, pipeline_name: str = "crimeie_default",
+             int8_transformer: bool = False):
+    """The full pipeline: base model, rules, the trained NER (if any), merge, entities, relations.
+    `int8_transformer` puts `crimeie_int8_transformer` before a transformer NER (pipeline/nlp/quantize.py)."""
     # With a trained NER the base model's own NER is not needed: it only fed the OntoNotes mapper.
     nlp = spacy.load(base, exclude=["ner"] if ner_nlp is not None else [], config=TOKENIZER_CONFIG)
     for name in RULE_COMPONENTS:
@@ -25,6 +27,8 @@ def assemble(ner_nlp=None, relation_weights: dict | None = None, base: str = BAS
             continue  # the trained NER replaces the generic one, which misreads Spanish text
         nlp.add_pipe(name)
     if ner_nlp is not None:
+        if int8_transformer:
+            nlp.add_pipe("crimeie_int8_transformer", config={"target": "crimeie_ner"})
         nlp.add_pipe("crimeie_ner", source=ner_nlp)
         nlp.add_pipe("crimeie_ner_candidates")
     for name in LATE_RULE_COMPONENTS:
@@ -64,7 +68,8 @@ def train(config_path: Path, output: Path | None = None, log=print, variant: str
     relation_config = {"window": int(cfg["relations"]["window"]),
                        "max_sentences": int(cfg["relations"]["max_sentences"])}
     nlp = assemble(ner_nlp, weights, relation_config=relation_config,
-                   pipeline_name="crimeie_default" if variant == "cnn" else "crimeie_trf")
+                   pipeline_name="crimeie_default" if variant == "cnn" else "crimeie_trf",
+                   int8_transformer=variant == "trf" and bool(cfg["ner_trf"].get("int8_inference", True)))
     tmp = output.with_name(output.name + ".tmp")
     if tmp.exists():
         import shutil
