@@ -76,3 +76,16 @@ def test_quantization_can_be_switched_off_in_the_config():
     nlp("Los Choneros run the Litoral prison.")
     assert not nlp.get_pipe("crimeie_int8_transformer").quantized
     assert all("quantized" not in k for k in linear_kinds(nlp))
+
+
+def test_crimeie_train_puts_the_int8_step_before_a_transformer_ner():
+    """`assemble`, which `crimeie train --variant trf` calls, with the trained NER sourced in."""
+    from pipeline.train.assemble import assemble
+
+    ner_nlp = minilm_ner_pipeline(enabled=False)
+    ner_nlp.remove_pipe("crimeie_int8_transformer")
+    nlp = assemble(ner_nlp, int8_transformer=True, pipeline_name="crimeie_trf")
+    names = nlp.pipe_names
+    assert names.index("crimeie_int8_transformer") == names.index("crimeie_ner") - 1
+    nlp("Héctor Guerrero Flores, alias “Niño Guerrero”, led the Tren de Aragua.")
+    assert any("quantized.dynamic" in k for k in linear_kinds(nlp))
