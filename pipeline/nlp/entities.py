@@ -19,6 +19,7 @@ alias or acronym; for activities the taxonomy key.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -147,19 +148,30 @@ def _glosses(text: str, mentions: list[dict]) -> list[list]:
 
 _OPEN = "[“\"«‘']"
 _CLOSE = "[”\"»’']"
-#: `Miguel Ángel Treviño Morales, “Z-40”,`, `Omar Treviño (“Z-42”)`, `Wilmer Pérez, or “Cabo Wilmer”,`
-_APPOSITIVE_BEFORE = re.compile(rf"^\s*(?:,\s*(?:or\s+|o\s+)?|\(\s*){_OPEN}$")
-_APPOSITIVE_AFTER = re.compile(rf"^{_CLOSE}\s*[,.;)]")
-#: `“El Mocho”, whose real name is Carlos Pérez`: the alias first, then the name.
-_REAL_NAME_BETWEEN = re.compile(
-    rf"^{_CLOSE}?\s*,\s*(?:whose\s+(?:real\s+|full\s+|legal\s+)?name\s+is|cuyo\s+nombre\s+(?:real\s+|verdadero\s+)?es"
-    rf"|de\s+nombre(?:\s+real)?|identificad[oa]\s+como|identified\s+as)\s*$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _appositive_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """From alias_cues.json: what stands between a full name and a quoted nickname set off after
+    it (`Treviño Morales, “Z-40”,`, `(“Z-42”)`, `, or “Cabo Wilmer”,`), what follows the nickname,
+    and what stands between an alias given first and the name (`“El Mocho”, cuyo nombre real es`)."""
+    from pipeline.nlp.lexicon import load_json
+
+    data = load_json("alias_cues.json", ["real_name_phrases", "also_named_links"])
+    ors = "|".join(re.escape(w) for w in data["also_named_links"]["or"])
+    phrases = "|".join(r"\s+".join(re.escape(w) for w in p.split())
+                       for p in sorted(data["real_name_phrases"], key=len, reverse=True))
+    before = re.compile(rf"^\s*(?:,\s*(?:(?:{ors})\s+)?|\(\s*){_OPEN}$", re.IGNORECASE)
+    after = re.compile(rf"^{_CLOSE}\s*[,.;)]")
+    real_name = re.compile(rf"^{_CLOSE}?\s*,\s*(?:{phrases})\s*$", re.IGNORECASE)
+    return before, after, real_name
 
 
 def _appositive_aliases(text: str, mentions: list[dict]) -> list[list]:
     """A person's quoted nickname set off by commas or parentheses right after the full name, or
     the alias given first and the name after `whose real name is` / `cuyo nombre real es`.
     Both sides must already be PERSON mentions, so a group's quoted translation is not read as one."""
+    before, after, real_name = _appositive_patterns()
     links = []
     ordered = sorted(mentions, key=lambda m: m["start"])
     for a, b in zip(ordered, ordered[1:]):
@@ -168,9 +180,9 @@ def _appositive_aliases(text: str, mentions: list[dict]) -> list[list]:
         between = text[a["end"]:b["start"]]
         if len(between) > 40:
             continue
-        if len(a["text"].split()) >= 2 and _APPOSITIVE_BEFORE.match(between) and _APPOSITIVE_AFTER.match(text[b["end"]:b["end"] + 3]):
+        if len(a["text"].split()) >= 2 and before.match(between) and after.match(text[b["end"]:b["end"] + 3]):
             links.append([a["start"], a["end"], b["start"], b["end"], "alias"])
-        elif len(b["text"].split()) >= 2 and _REAL_NAME_BETWEEN.match(between):
+        elif len(b["text"].split()) >= 2 and real_name.match(between):
             links.append([b["start"], b["end"], a["start"], a["end"], "alias"])
     return links
 
