@@ -24,6 +24,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.nlp.lexicon import facility_type_words, load_json
 from pipeline.textnorm import normalize_name
 from pipeline.unionfind import UnionFind
 
@@ -121,9 +122,10 @@ def _join_short_forms(mentions: list[dict], uf: UnionFind) -> None:
             uf.union(owners.pop(), i)
 
 
+@lru_cache(maxsize=1)
 def _facility_words() -> frozenset[str]:
-    from pipeline.nlp.lexicon import facility_type_words
-
+    """Facility type words and the Portuguese particles between them and a name (`Complexo da Maré`):
+    read once, not per document."""
     return facility_type_words() | {"da", "do", "das", "dos"}
 
 
@@ -155,8 +157,6 @@ def _appositive_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     """From alias_cues.json: what stands between a full name and a quoted nickname set off after
     it (`Treviño Morales, “Z-40”,`, `(“Z-42”)`, `, or “Cabo Wilmer”,`), what follows the nickname,
     and what stands between an alias given first and the name (`“El Mocho”, cuyo nombre real es`)."""
-    from pipeline.nlp.lexicon import load_json
-
     data = load_json("alias_cues.json", ["real_name_phrases", "also_named_links"])
     ors = "|".join(re.escape(w) for w in data["also_named_links"]["or"])
     phrases = "|".join(r"\s+".join(re.escape(w) for w in p.split())

@@ -13,9 +13,7 @@ document quantizes again.
 
 from __future__ import annotations
 
-import json
 import warnings
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -56,10 +54,9 @@ class Int8Transformer:
         self._originals, self.quantized = [], False
 
     def to_disk(self, path, exclude=tuple()):
+        """Nothing of its own to write (its settings are in the config): only the float32 modules
+        go back, before the NER saves its weights."""
         self.restore()
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / "settings.json").write_text(json.dumps({"target": self.target}), encoding="utf-8")
 
     def from_disk(self, path, exclude=tuple()):
         return self

@@ -15,19 +15,26 @@ from pipeline.schema import load_schema
 from pipeline.train.data import gold_mention_docs
 
 
+def gold_pair_labels(record: dict, symmetric_labels) -> dict[tuple[int, int], set[str]]:
+    """The gold relation labels of each ordered (head, tail) pair of a record's entities, by
+    entity index; a symmetric label holds in both directions."""
+    gold: dict[tuple[int, int], set[str]] = {}
+    ids = {e["id"]: n for n, e in enumerate(record["entities"])}
+    for r in record["relations"]:
+        h, t = ids[r["head"]], ids[r["tail"]]
+        gold.setdefault((h, t), set()).add(r["label"])
+        if r["label"] in symmetric_labels:
+            gold.setdefault((t, h), set()).add(r["label"])
+    return gold
+
+
 def entity_pair_data(docs, max_sentences: int):
     """Feature rows, context vectors of their best mention pairs (None where a doc has no
     tensor), gold label sets and (doc, head, tail, head label, tail label) keys."""
     schema = load_schema()
     rows, vectors, labels, keys = [], [], [], []
     for d, (doc, record) in enumerate(docs):
-        gold: dict[tuple[int, int], set[str]] = {}
-        ids = {e["id"]: n for n, e in enumerate(record["entities"])}
-        for r in record["relations"]:
-            h, t = ids[r["head"]], ids[r["tail"]]
-            gold.setdefault((h, t), set()).add(r["label"])
-            if r["label"] in schema.symmetric_labels:
-                gold.setdefault((t, h), set()).add(r["label"])
+        gold = gold_pair_labels(record, schema.symmetric_labels)
         ctx = DocContext(doc)
         for h, t, near in entity_pair_candidates(ctx, max_sentences):
             feats, (head, tail) = entity_pair_features(ctx, h, t, near)

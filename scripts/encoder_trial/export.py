@@ -19,6 +19,7 @@ import spacy
 from pipeline.gold.corpus import read_records
 from pipeline.nlp.build import BASE_MODEL
 from pipeline.train.data import gold_mention_docs
+from pipeline.train.relations import gold_pair_labels
 from pipeline.nlp.relation_features import DocContext, entity_pair_candidates
 import pipeline.nlp.relations as R
 from pipeline.schema import load_schema
@@ -91,13 +92,7 @@ def main():
         docs = gold_mention_docs(spacy.load(BASE_MODEL), recs)
         n = 0
         for d, (doc, record) in enumerate(docs):
-            gold = {}
-            ids = {e["id"]: i for i, e in enumerate(record["entities"])}
-            for r in record["relations"]:
-                hh, tt = ids[r["head"]], ids[r["tail"]]
-                gold.setdefault((hh, tt), set()).add(r["label"])
-                if r["label"] in schema.symmetric_labels:
-                    gold.setdefault((tt, hh), set()).add(r["label"])
+            gold = gold_pair_labels(record, schema.symmetric_labels)
             ctx = DocContext(doc)
             for h, t, near in entity_pair_candidates(ctx, 3):
                 inst = instances(ctx, h, t)
