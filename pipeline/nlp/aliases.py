@@ -80,11 +80,14 @@ def name_before(doc: Doc, end: int, titles: set[str], max_len: int = 7) -> tuple
 
 def _skip_age(doc: Doc, k: int) -> int:
     """Step back over an age between a name and its alias cue: `Yorbis Mendoza, 34, known as
-    “El Gocho”`, `Kevin Flores Matamoros (27), alias “El Tapir”`."""
+    “El Gocho”`, `Kevin Flores Matamoros (27), alias “El Tapir”`, `Pérez Lugo, de 27 años,`."""
     if k >= 2 and doc[k - 1].like_num and len(doc[k - 1]) <= 3 and doc[k - 2].text == ",":
         return k - 2
     if k >= 3 and doc[k - 1].text == ")" and doc[k - 2].like_num and len(doc[k - 2]) <= 3 and doc[k - 3].text == "(":
         return k - 3
+    if (k >= 4 and doc[k - 1].lower_ in ("años", "anos") and doc[k - 2].like_num and len(doc[k - 2]) <= 3
+            and doc[k - 3].lower_ == "de" and doc[k - 4].text == ","):
+        return k - 4  # `Pérez Lugo, de 27 años, a quien …`
     return k
 
 
@@ -104,7 +107,13 @@ class AliasFinder:
         self.titles = title_words()
         self.verbs_before_cue = set(data.get("verbs_before_cue", []))
         links = data.get("also_named_links", {})
-        self.or_words, self.and_words, self.as_words = (set(links.get(k, [])) for k in ("or", "and", "as"))
+        self.or_words, self.and_words, self.as_words, self.also_words = (
+            set(links.get(k, [])) for k in ("or", "and", "as", "also"))
+        relative = data.get("relative_cues", {})
+        self.relative_pronouns = [tuple(p) for p in relative.get("pronouns", [])]
+        self.relative_verbs = sorted((tuple(v) for v in relative.get("verbs", [])), key=len, reverse=True)
+        self.relative_gap = int(relative.get("max_gap", 0))
+        self.appositive_openers = set(data.get("appositive_openers", []))
 
     def __call__(self, doc: Doc) -> Doc:
         lower = [t.lower_ for t in doc]
@@ -124,9 +133,10 @@ class AliasFinder:
                 i += 1
                 continue
             a_start, a_end = alias
-            if cue in self.weak and not (a_start > 0 and doc[a_start - 1].text in OPEN_QUOTES):
+            if cue in self.weak and not (a_start > 0 and doc[a_start - 1].text in OPEN_QUOTES) \
+                    and not self._after_age(doc, i):
                 i += 1
-                continue  # `called`/`dubbed` count only before a quoted name
+                continue  # `called`/`dubbed` count only before a quoted name, or right after an age
             facility = self._facility_before(doc, i)
             if facility is not None:
                 # `the Itagüí maximum-security prison, known as La Paz`: the nickname of a prison.
@@ -171,9 +181,60 @@ class AliasFinder:
                     person_of[(more.start, more.end)] = person_span
                 found.append(more)
                 i = max(i, b_end)
-        self._inner_nicknames(doc)
-        self._repeat_aliases(doc, found)
+        self._relative_aliases(doc, found, person_of)
+        self._repeat_aliases(doc, found, self._inner_nicknames(doc))
         return doc
+
+    @staticmethod
+    def _after_age(doc: Doc, cue_start: int) -> bool:
+        """An age stands between a name and the cue (`Oshane Grant, 19, called Tuffy`): a police
+        list, where an unquoted nickname after `called` is still a nickname."""
+        k = cue_start
+        while k > 0 and doc[k - 1].text == ",":
+            k -= 1
+        return _skip_age(doc, k) < k
+
+    def _relative_aliases(self, doc: Doc, found: list[Span], person_of: dict) -> None:
+        """An alias given in a relative clause after the name, a few words between the pronoun and
+        the verb: `Pérez Lugo, de 27 años, a quien dentro de la banda llamaban “Maracucho”`,
+        `Méndez Ríos, a quien apodaban la Contadora`, `Rafaat, whom the newspapers called …`."""
+        if not self.relative_pronouns:
+            return
+        lower = [t.lower_ for t in doc]
+        taken = {(a.start, a.end) for a in found}
+        for i in range(1, len(doc)):
+            pronoun = next((p for p in self.relative_pronouns if tuple(lower[i:i + len(p)]) == p), None)
+            if pronoun is None:
+                continue
+            k = i
+            while k > 0 and doc[k - 1].text == ",":
+                k -= 1
+            k = _skip_age(doc, k)
+            person = name_before(doc, k, self.titles) if k < i else None
+            if person is None:
+                continue
+            sent_end = doc[i].sent.end
+            j, verb = i + len(pronoun), None
+            while j < min(sent_end, i + len(pronoun) + self.relative_gap + 1) and verb is None:
+                verb = next((v for v in self.relative_verbs if tuple(lower[j:j + len(v)]) == v), None)
+                j += 1 if verb is None else 0
+            if verb is None:
+                continue
+            alias = self._alias_at(doc, j + len(verb), verb)
+            if alias is None or alias in taken or doc[alias[0]].text in self.group_articles:
+                continue
+            person_span = add_candidate(doc, Span(doc, person[0], person[1], label="PERSON"),
+                                        f"{self.name}:name", self.score)
+            alias_span = add_candidate(doc, Span(doc, alias[0], alias[1], label="PERSON"),
+                                       f"{self.name}:alias", self.score)
+            add_link(doc, person_span, alias_span, "alias")
+            person_of[alias] = person_span
+            found.append(alias_span)
+            taken.add(alias)
+            for b_start, b_end in self._also_named(doc, alias[0], alias[1]):
+                more = add_candidate(doc, Span(doc, b_start, b_end, label="PERSON"), f"{self.name}:alias", self.score)
+                add_link(doc, person_span, more, "alias")
+                found.append(more)
 
     def _subject_of(self, doc: Doc, cue_start: int, found: list[Span], person_of: dict) -> Span | None:
         """The person a cue refers to when a verb stands between the name and the cue
@@ -183,7 +244,7 @@ class AliasFinder:
         while k > 0 and cue_start - k < 5 and doc[k - 1].lower_ in self.verbs_before_cue:
             k -= 1
         if k == cue_start:
-            return None
+            return self._appositive_subject(doc, cue_start)
         while k > 0 and doc[k - 1].text == ",":
             k -= 1
         person = name_before(doc, k, self.titles)
@@ -198,6 +259,20 @@ class AliasFinder:
                 return person_of.get((alias.start, alias.end))
         return None
 
+    def _appositive_subject(self, doc: Doc, cue_start: int, max_words: int = 5) -> Span | None:
+        """`Jimmy Chérizier, a former PNH officer better known as ‘Barbecue’`: a short description
+        opened by an article stands between the name and the cue."""
+        sent_start = doc[cue_start].sent.start
+        for k in range(cue_start - 1, max(cue_start - max_words - 2, sent_start), -1):
+            if doc[k].text in {",", ";", "(", ")"}:
+                if doc[k].text != "," or k + 1 >= cue_start or doc[k + 1].lower_ not in self.appositive_openers:
+                    return None
+                person = name_before(doc, k, self.titles)
+                if person is None or person[1] - person[0] < 2:
+                    return None  # a full name only: `the CV, a hybrid nicknamed …` names no person
+                return add_candidate(doc, Span(doc, person[0], person[1], label="PERSON"), f"{self.name}:name", self.score)
+        return None
+
     def _also_named(self, doc: Doc, a_start: int, a_end: int) -> list[tuple[int, int]]:
         """More quoted aliases chained after a quoted one: `known as “Z-40” or “40”`, `known as
         “El Barbas” and, to his admirers, as “El Jefe de Jefes”`, `“Peixão” (“Big Fish”)`.
@@ -205,6 +280,15 @@ class AliasFinder:
         out: list[tuple[int, int]] = []
         n = len(doc)
         if a_start == 0 or doc[a_start - 1].text not in OPEN_QUOTES:
+            # `alias el Zarco o Tigrillo,`: one more unquoted name after `or`, ending the clause.
+            k = a_end
+            if k + 1 < n and doc[k].lower_ in self.or_words:
+                k += 1
+                if doc[k].lower_ in self.articles and not is_capitalized(doc[k]):
+                    k += 1
+                more = _name_after(doc, k, 3)
+                if more and more[1] < n and doc[more[1]].text in {",", ".", ";", ")"}:
+                    out.append(more)
             return out
         j = a_end
         while j < n and (doc[j].text in CLOSE_QUOTES or doc[j].text == "."):
@@ -232,6 +316,8 @@ class AliasFinder:
                     if m >= n or doc[m].text != ",":
                         break
                     k = m + 1
+                if k < n and doc[k].lower_ in self.also_words:
+                    k += 1  # `y también como “Comandante H”`
                 if k < n and doc[k].lower_ in self.as_words:
                     k += 1
                 elif needs_as:
@@ -282,23 +368,29 @@ class AliasFinder:
             start += 1
         return (start, name_end) if fold(doc[start].text) in PRISON_NAME_HEADS else None
 
-    def _repeat_aliases(self, doc: Doc, aliases: list[Span]) -> None:
+    def _repeat_aliases(self, doc: Doc, aliases: list[Span], inner: list[tuple[int, int, Span]]) -> None:
         """Later uses of an alias the text introduced (`El Mencho` again, five paragraphs on) are
-        mentions of the same person, whole, article included: the NER alone often keeps `Mencho`."""
-        taken = {(a.start, a.end) for a in aliases}
+        mentions of the same person, whole, article included: the NER alone often keeps `Mencho`.
+        So are later uses of a nickname written inside a full name (`Izo` after `Johnson “Izo”
+        André`), linked to that full name."""
+        taken = {(a.start, a.end) for a in aliases} | {(s, e) for s, e, _ in inner}
         words = [t.text for t in doc]
-        for alias in aliases:
-            form = words[alias.start:alias.end]
+        lowercase = {w for w in words if w.islower()}
+        forms = [(a.start, a.end, a) for a in aliases] + inner
+        for f_start, f_end, anchor in forms:
+            form = words[f_start:f_end]
             n = len(form)
-            if n == 1 and len(form[0]) < 4:
-                continue  # short one-word aliases repeat by accident
+            if n == 1 and (len(form[0]) < 3 or (len(form[0]) == 3 and (form[0].lower() in lowercase
+                                                                       or fold(form[0]) in SENTENCE_WORDS))):
+                continue  # short one-word aliases repeat by accident (`Che`, `Los`; not `Izo`)
             for start in range(len(doc) - n + 1):
                 if words[start:start + n] == form and (start, start + n) not in taken \
                         and not (start > 0 and is_capitalized(doc[start - 1])) \
+                        and not (start > 1 and doc[start - 1].text in OPEN_QUOTES and is_capitalized(doc[start - 2])) \
                         and not (start + n < len(doc) and is_capitalized(doc[start + n]) and not doc[start + n].is_sent_start):
                     repeat = add_candidate(doc, Span(doc, start, start + n, label="PERSON"),
                                            f"{self.name}:alias_repeat", self.score)
-                    add_link(doc, alias, repeat, "alias")
+                    add_link(doc, anchor, repeat, "alias")
                     taken.add((start, start + n))
 
     def _alias_at(self, doc: Doc, i: int, cue: tuple) -> tuple[int, int] | None:
@@ -316,8 +408,11 @@ class AliasFinder:
             return first, end
         return _name_after(doc, i)
 
-    def _inner_nicknames(self, doc: Doc) -> None:
-        """`Héctor “El Niño” Guerrero`: a quoted nickname between capitalized names is one mention."""
+    def _inner_nicknames(self, doc: Doc) -> list[tuple[int, int, Span]]:
+        """`Héctor “El Niño” Guerrero`, `Óscar René “el 40” Lemus`: a quoted nickname between
+        capitalized names is one mention. Returns each capitalized nickname (its token range) with
+        the full name, so that the nickname standing alone later is found and linked."""
+        inner = []
         for i, text in enumerate([t.text for t in doc]):
             if text not in OPEN_QUOTES:
                 continue  # checked on the string first: a Token object per word is the cost here
@@ -325,11 +420,17 @@ class AliasFinder:
             if not quoted or i == 0 or not is_capitalized(doc[i - 1]) or fold(doc[i - 1].text) in self.titles:
                 continue
             first, end, after = quoted
-            if after < len(doc) and is_capitalized(doc[after]) and all(is_capitalized(t) or t.text in CONNECTORS for t in doc[first:end]):
+            words = doc[first + 1:end] if doc[first].lower_ in self.articles and end - first > 1 else doc[first:end]
+            if after < len(doc) and is_capitalized(doc[after]) \
+                    and all(is_capitalized(t) or t.like_num or t.text in CONNECTORS for t in words):
                 before = name_before(doc, i, self.titles)
                 tail = _name_after(doc, after, 3)
                 if before and tail:
-                    add_candidate(doc, Span(doc, before[0], tail[1], label="PERSON"), f"{self.name}:inner_nickname", self.score)
+                    full = add_candidate(doc, Span(doc, before[0], tail[1], label="PERSON"),
+                                         f"{self.name}:inner_nickname", self.score)
+                    if all(is_capitalized(t) or t.text in CONNECTORS for t in words):
+                        inner.append((words.start, words.end, full))
+        return inner
 
 
 @Language.factory("crimeie_aliases", assigns=["doc.spans", "doc._.crimeie_links"],

@@ -16,6 +16,7 @@ from spacy.util import filter_spans
 
 from pipeline.nlp.extensions import CANDIDATES
 from pipeline.nlp.lexicon import facility_type_words, fold, load_json
+from pipeline.nlp.names import SENTENCE_WORDS
 
 DEFAULT_PRIORITIES = {
     "crimeie_aliases": 100,
@@ -60,28 +61,34 @@ def _facility_type_words() -> frozenset[str]:
     return facility_type_words() | {"air", "naval", "international", "military"}
 
 
-def _trimmed(span: Span) -> Span | None:
+def _trimmed(span: Span, capitalized_inside: set[str]) -> Span | None:
     """A candidate without a dangling connector at its end (`Agrupación Especializada de`): a
     name never ends in `de`, `of` or `and`, whichever component cut it there. A facility does
     not end in a lowercase type word either (GUIDELINES §2: `Tocorón prison` → `Tocorón`),
-    whether a case-blind gazetteer variant or the NER put it there."""
-    end = span.end
-    while end > span.start and span.doc[end - 1].lower_ in _DANGLING:
+    whether a case-blind gazetteer variant or the NER put it there. A person's name does not
+    start with the word that opens the sentence (`Besides Barbecue, …`) unless the article also
+    writes that word capitalized inside a sentence (`Al Capone`)."""
+    start, end = span.start, span.end
+    first = span[0]
+    if (span.label_ == "PERSON" and len(span) > 1 and first.is_sent_start and fold(first.text) in SENTENCE_WORDS
+            and first.text not in capitalized_inside):
+        start += 1
+    while end > start and span.doc[end - 1].lower_ in _DANGLING:
         end -= 1
     if span.label_ == "FACILITY":
-        while (end - 1 > span.start and span.doc[end - 1].is_lower
+        while (end - 1 > start and span.doc[end - 1].is_lower
                and fold(span.doc[end - 1].text) in _facility_type_words()):
             end -= 1
-    if end == span.end:
+    if (start, end) == (span.start, span.end):
         return span
-    if end == span.start:
+    if end <= start:
         return None
-    return _copy(span, end=end)
+    return _copy(span, start=start, end=end)
 
 
-def _copy(span: Span, end: int | None = None, kb_id: str | None = None) -> Span:
-    """`span` with a new end or kb_id, its extension values carried over (they are keyed by both)."""
-    new = Span(span.doc, span.start, span.end if end is None else end, label=span.label_,
+def _copy(span: Span, start: int | None = None, end: int | None = None, kb_id: str | None = None) -> Span:
+    """`span` with new edges or kb_id, its extension values carried over (they are keyed by both)."""
+    new = Span(span.doc, span.start if start is None else start, span.end if end is None else end, label=span.label_,
                kb_id=span.kb_id_ if kb_id is None else kb_id, span_id=span.id_)
     new._.crimeie_score = span._.crimeie_score
     new._.crimeie_key = span._.crimeie_key
@@ -113,7 +120,9 @@ class CandidateMerger:
         return False
 
     def __call__(self, doc: Doc) -> Doc:
-        candidates = [_trimmed(s) for s in doc.spans.get(CANDIDATES, []) if (s._.crimeie_score or 0.0) >= self.min_score]
+        capitalized_inside = {t.text for t in doc if not t.is_sent_start and t.text[:1].isupper()}
+        candidates = [_trimmed(s, capitalized_inside) for s in doc.spans.get(CANDIDATES, [])
+                      if (s._.crimeie_score or 0.0) >= self.min_score]
         lowercase_words = {t.text for t in doc if t.text.islower()}
         candidates = [s for s in candidates if s is not None and not self._nationality_adjective(s)
                       and not _common_word_at_sentence_start(s, lowercase_words)]

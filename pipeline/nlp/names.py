@@ -21,7 +21,10 @@ SENTENCE_WORDS = {"the", "a", "an", "in", "on", "at", "by", "for", "from", "with
                   "many", "most", "several", "one", "two", "three", "last", "next", "new", "former", "other",
                   "meanwhile", "although", "though", "because", "despite", "around", "between", "within",
                   "among", "into", "through", "until", "where", "which", "who", "what", "why", "how",
-                  "y", "o", "ni", "que", "lo", "le", "les", "se", "mientras", "aunque", "entre", "hasta"}
+                  "y", "o", "ni", "que", "lo", "le", "les", "se", "mientras", "aunque", "entre", "hasta",
+                  "besides", "unlike", "like", "against", "without", "beyond", "behind", "near", "toward",
+                  "towards", "across", "amid", "upon", "via", "además", "contra", "sobre", "hacia", "incluso",
+                  "excepto", "salvo"}
 
 
 def is_capitalized(token: Token) -> bool:

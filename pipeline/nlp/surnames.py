@@ -36,6 +36,15 @@ def _is_name_word(text: str) -> bool:
     return len(text) >= 3 and text[0].isupper() and text.replace("-", "").isalpha()
 
 
+def _outside_quotes(words: list[str]) -> list[str]:
+    """The words of a name around a quoted nickname (`Ramiro “Cuco” Vanoy Murillo` → `Ramiro Vanoy
+    Murillo`), whose surnames are written again alone like any other's."""
+    quotes = [n for n, w in enumerate(words) if w in QUOTES]
+    if len(quotes) != 2 or quotes[0] == 0 or quotes[1] == len(words) - 1:
+        return words
+    return words[:quotes[0]] + words[quotes[1] + 1:]
+
+
 class SurnameRepeats:
     def __init__(self, name: str, min_name_words: int, score: float):
         self.name, self.min_name_words, self.score = name, min_name_words, score
@@ -55,7 +64,7 @@ class SurnameRepeats:
         places = place_index()
         forms: dict[tuple[str, ...], int] = {}
         for span in doc.spans[CANDIDATES] if CANDIDATES in doc.spans else []:
-            words = [t.text for t in span]
+            words = _outside_quotes([t.text for t in span])
             if span.label_ != "PERSON" or len(words) < 2 or not all(_is_name_word(w) or w in CONNECTORS for w in words):
                 continue
             tails = [tuple(words[-n:]) for n in range(2, len(words))] if len(words) >= self.min_name_words else []
