@@ -218,9 +218,10 @@ def _quoted_nicknames(doc: Doc, ents: list) -> list[list]:
     """A short quoted PERSON mention set off after a full name in the same sentence, with no other
     person between, is that person's nickname, whatever words introduce it (`Rafaat, a Brazilian
     of Lebanese descent whom the newspapers called the “Rei da Fronteira”`, `, who also answers to
-    'Feddy'`). In the gold corpus (train, dev, test and three held-out sets) every one of 303 such
-    nicknames set off by a comma or parenthesis, or within 15 characters of the name, belonged to
-    that name. A nickname written earlier in the article (a repeat) is left to the other rules."""
+    'Feddy'`). In the gold corpus (train, dev, test, unseen, unseen2, unseen4), on gold mentions,
+    all 300 nicknames that these conditions (a comma or parenthesis after the name, or at most 15
+    characters between) select belong to that name. A nickname written earlier in the article (a
+    repeat) and initials (`the initials “TH”`) are left to the other rules."""
     text, links = doc.text, []
     people = [e for e in ents if e.label_ == "PERSON"]
     seen: set[str] = set()
