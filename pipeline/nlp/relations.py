@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import json
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +46,7 @@ class RelationExtractor:
         self.thresholds: dict[str, float] = {}
         self.context_coef: np.ndarray | None = None
         self.context_scale = 0.0
+        self._coef_rows: np.ndarray | None = None  # coef transposed, one row per feature: built on first use
 
     # -- the trained part --------------------------------------------------------------
     def load_weights(self, data: dict) -> None:
@@ -56,18 +58,37 @@ class RelationExtractor:
         context_coef = data.get("context_coef")
         self.context_coef = None if context_coef is None else np.asarray(context_coef, dtype=np.float32)
         self.context_scale = float(data.get("context_scale") or 0.0)
+        self._coef_rows = None
 
     def scores(self, feats: dict[str, float], context: np.ndarray | None = None) -> dict[str, float]:
         """Probability per label: the sparse features are binary, so their logit is a sum of
         weights; the context vector (if the scorer was trained with one) adds a dot product."""
         if self.coef is None:
             return {}
-        idx = [self.vocab[f] for f in feats if f in self.vocab]
-        logits = self.coef[:, idx].sum(axis=1) + self.intercept
-        if self.context_coef is not None and context is not None:
-            logits = logits + self.context_coef @ (context * self.context_scale)
-        probs = 1.0 / (1.0 + np.exp(-logits))
+        probs = self.score_matrix([feats], None if context is None else [context])[0]
         return dict(zip(self.labels, probs.tolist()))
+
+    def score_matrix(self, feats: list[dict[str, float]], contexts: list[np.ndarray] | None = None) -> np.ndarray:
+        """`scores` for many pairs at once, one row per pair and one column per label: one gather
+        and one matrix product per document instead of a numpy call per pair."""
+        n = len(feats)
+        if n == 0:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        if self._coef_rows is None:
+            self._coef_rows = np.ascontiguousarray(self.coef.T)
+        vocab = self.vocab
+        idx = [[vocab[f] for f in pair if f in vocab] for pair in feats]
+        lengths = np.fromiter((len(ix) for ix in idx), dtype=np.int64, count=n)
+        logits = np.zeros((n, len(self.labels)), dtype=np.float32)
+        nonempty = lengths > 0
+        if nonempty.any():
+            flat = np.fromiter(chain.from_iterable(idx), dtype=np.int64, count=int(lengths.sum()))
+            offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])[nonempty]
+            logits[nonempty] = np.add.reduceat(self._coef_rows[flat], offsets, axis=0)
+        logits += self.intercept
+        if self.context_coef is not None and contexts is not None and all(c is not None for c in contexts):
+            logits += (np.vstack(contexts) * self.context_scale) @ self.context_coef.T
+        return 1.0 / (1.0 + np.exp(-logits))
 
     # -- the component -----------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -97,17 +118,22 @@ class RelationExtractor:
                     if label in allowed:
                         keep(he, te, label, score, rule, head, tail)
         if self.coef is not None:
+            pairs, feats, contexts = [], [], []
             for he, te, near in entity_pair_candidates(ctx, self.max_sentences):
-                feats, (head, tail) = entity_pair_features(ctx, he, te, near)
-                context = context_vector(ctx, head, tail) if self.context_coef is not None else None
+                pair_feats, (head, tail) = entity_pair_features(ctx, he, te, near)
+                pairs.append((he, te, head, tail))
+                feats.append(pair_feats)
+                contexts.append(context_vector(ctx, head, tail) if self.context_coef is not None else None)
+            thresholds = [self.thresholds.get(label, self.threshold) for label in self.labels]
+            for (he, te, head, tail), probs in zip(pairs, self.score_matrix(feats, contexts).tolist()):
                 allowed = allowed_labels(ctx.label_of[he], ctx.label_of[te])
-                for label, p in self.scores(feats, context).items():
-                    if label in allowed and p >= self.thresholds.get(label, self.threshold):
+                for label, p, threshold in zip(self.labels, probs, thresholds):
+                    if p >= threshold and label in allowed:
                         keep(he, te, label, p, "model", head, tail)
         sentences = ctx.sents
         relations = []
         keys = set(best)
-        text = doc.text  # built from the tokens on each access: read it once
+        text = ctx.text
         for (h, label, t), rel in sorted(best.items()):
             stronger = REPLACES.get(label)
             if stronger and ((h, stronger, t) in keys or (label == "OPERATES_IN" and (h, "IMPRISONED_IN", t) in keys)):
