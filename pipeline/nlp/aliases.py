@@ -197,12 +197,15 @@ class AliasFinder:
     def _relative_aliases(self, doc: Doc, found: list[Span], person_of: dict) -> None:
         """An alias given in a relative clause after the name, a few words between the pronoun and
         the verb: `Pérez Lugo, de 27 años, a quien dentro de la banda llamaban “Maracucho”`,
-        `Méndez Ríos, a quien apodaban la Contadora`, `Rafaat, whom the newspapers called …`."""
+        `Méndez Ríos, a quien apodaban la Contadora`, `Kemar Brown, whom police call “Tallman”`."""
         if not self.relative_pronouns:
             return
         lower = [t.lower_ for t in doc]
+        first_words = {p[0] for p in self.relative_pronouns}
         taken = {(a.start, a.end) for a in found}
         for i in range(1, len(doc)):
+            if lower[i] not in first_words:
+                continue
             pronoun = next((p for p in self.relative_pronouns if tuple(lower[i:i + len(p)]) == p), None)
             if pronoun is None:
                 continue
