@@ -8,6 +8,24 @@ def mentions(nlp, text):
     return {(e.text, e.label_) for e in doc.ents}, doc
 
 
+def grouped(nlp, text, spans):
+    """The entity grouper alone on given mentions ((surface, label), each its first occurrence):
+    what the grouping rules do once some component has found the names, whichever it was."""
+    from spacy.tokens import Span
+
+    doc = nlp.make_doc(text)
+    for name, proc in nlp.pipeline:
+        if name in ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"):
+            doc = proc(doc)
+    ents = []
+    for surface, label in spans:
+        start = text.index(surface)
+        ents.append(doc.char_span(start, start + len(surface), label=label))
+    doc.ents = [e for e in ents if e is not None]
+    doc = nlp.get_pipe("crimeie_entities")(doc)
+    return {doc.text[e.start_char:e.end_char]: e._.crimeie_entity for e in doc.ents}
+
+
 @pytest.mark.parametrize("text,name,alias", [
     ("Héctor Rusthenford Guerrero Flores, alias “Niño Guerrero”, escaped.", "Héctor Rusthenford Guerrero Flores", "Niño Guerrero"),
     ('Police arrested Carlos Enrique Gómez (aka: "El Koki") in Caracas.', "Carlos Enrique Gómez", "El Koki"),
@@ -99,13 +117,26 @@ def test_relative_clauses_ages_and_descriptions_between_name_and_alias(rule_nlp,
      "Rosa Elvira Mena Cano", "La Flaca"),
     ("The federation of Renel Destina, or Ti Lapli, controls the south.", "Renel Destina", "Ti Lapli"),
 ])
-def test_an_alias_given_before_the_real_name_is_the_same_person(default_nlp, text, name, alias):
+def test_an_alias_given_before_the_real_name_is_the_same_person(rule_nlp, text, name, alias):
     """The entity grouper joins two PERSON mentions when the text gives the nickname first and then
     the name (`turned out to be`, `Se trata de`, `como se conoce … a`), or the name and then `, or` a
     second name set off before a comma."""
-    doc = default_nlp(text)
-    entity = next(e for e in doc._.crimeie_entities if e["name"] == name)
-    assert alias in entity["aliases"]
+    entity_of = grouped(rule_nlp, text, [(name, "PERSON"), (alias, "PERSON")])
+    assert entity_of[name] == entity_of[alias]
+
+
+def test_a_nickname_first_and_an_unrelated_name_later_stay_apart(rule_nlp):
+    text = "“El Gato” fled to Cali. Weeks later police questioned Ernesto Villa Quintero about the money."
+    entity_of = grouped(rule_nlp, text, [("El Gato", "PERSON"), ("Ernesto Villa Quintero", "PERSON")])
+    assert entity_of["El Gato"] != entity_of["Ernesto Villa Quintero"]
+
+
+def test_se_trata_de_is_not_human_trafficking(rule_nlp):
+    """`Se trata de X` is `it is X`; `la trata de personas` is trafficking in persons."""
+    found, _ = mentions(rule_nlp, "Se trata de Ernesto Villa Quintero. La red se dedicaba a la trata de personas.")
+    activities = {text for text, label in found if label == "CRIMINAL_ACTIVITY"}
+    assert not any(a.startswith("trata de Ernesto") for a in activities)
+    assert any(a.startswith("trata") for a in activities)
 
 
 def test_a_nickname_inside_a_name_and_the_surnames_around_it_are_found_alone_later(rule_nlp):
@@ -328,7 +359,7 @@ def test_surnames_in_a_list_joined_by_y_are_still_the_people(default_nlp):
 @pytest.mark.parametrize("text,same,apart", [
     ("The TCP grew out of the old Terceiro Comando (Third Command), a faction of Rio.",
      ("Terceiro Comando", "Third Command"), None),
-    ("Residents call the favelas the Complexo de Israel (Israel Complex).", ("Complexo de Israel", "Israel Complex"), None),
+
     ("Police patrolled Tibú (Norte de Santander) at night.", None, ("Tibú", "Norte de Santander")),
     ("Suárez trabajaba en la Fiscalía General del Estado. Según la Fiscalía, recibió amenazas.",
      ("Fiscalía General del Estado", "Fiscalía"), None),
@@ -344,6 +375,12 @@ def test_a_gloss_in_parentheses_and_a_short_form_are_the_same_entity(default_nlp
         assert entity_of[same[0]] == entity_of[same[1]]
     if apart:
         assert entity_of[apart[0]] != entity_of[apart[1]]
+
+
+def test_a_place_glossed_in_parentheses_is_one_place(rule_nlp):
+    text = "Residents call the favelas the Complexo de Israel (Israel Complex)."
+    entity_of = grouped(rule_nlp, text, [("Complexo de Israel", "LOCATION"), ("Israel Complex", "LOCATION")])
+    assert entity_of["Complexo de Israel"] == entity_of["Israel Complex"]
 
 
 def test_a_shared_surname_goes_to_the_person_introduced_first(default_nlp):

@@ -102,6 +102,12 @@ class ActivityKeys:
         # Multiword stems first, so `human smuggl` wins over `smuggl`.
         self.hints.sort(key=lambda kv: -len(kv[0].pattern.split()))
         self.lawful = {fold(w) for w in data["lawful_modifiers"]["words"]}
+        self.idioms = {fold(before): {fold(w) for w in words}
+                       for before, words in data.get("idioms", {}).items() if not before.startswith("_")}
+
+    def _idiom(self, span: Span) -> bool:
+        """`Se trata de Ernesto Villa`: `trata` after `se` means `it is about`."""
+        return span.start > 0 and fold(span[0].text) in self.idioms.get(fold(span.doc[span.start - 1].text), ())
 
     def key_for(self, span: Span) -> str | None:
         if fold(span[0].text) in self.lawful:
@@ -122,6 +128,9 @@ class ActivityKeys:
     def __call__(self, doc: Doc) -> Doc:
         kept, changed = [], False
         for ent in doc.ents:
+            if ent.label_ == LABEL and self._idiom(ent):
+                changed = True
+                continue
             if ent.label_ == LABEL and not ent._.crimeie_key:
                 key = self.key_for(ent)
                 if key is None:
