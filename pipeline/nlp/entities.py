@@ -166,7 +166,7 @@ def _phrase_pattern(phrase: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _appositive_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+def _appositive_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
     """From alias_cues.json: what stands between a full name and a quoted nickname set off after
     it (`Treviño Morales, “Z-40”,`, `(“Z-42”)`, `, or “Cabo Wilmer”,`), what follows the nickname,
     and what stands between an alias given first and the name (`“El Mocho”, cuyo nombre real es`;
@@ -180,15 +180,15 @@ def _appositive_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Patte
     real_name = re.compile(rf"^{_CLOSE}?\s*,\s*(?:{phrases})\s*$", re.IGNORECASE)
     after_quoted = re.compile(rf"^[,.]?{_CLOSE}\s*[,.]?\s*(?:[^.;:!?“”\"«»]{{0,80}}?[\s,])?(?:{phrases})\s*$",
                               re.IGNORECASE)
-    return before, after, real_name, after_quoted
+    or_between = re.compile(rf"^\s*,\s*(?:{ors})\s+$", re.IGNORECASE)  # `Gabriel Jean-Pierre, or Ti Gabriel.`
+    return before, after, real_name, after_quoted, or_between
 
 
 def _appositive_aliases(text: str, mentions: list[dict]) -> list[list]:
     """A person's quoted nickname set off by commas or parentheses right after the full name, or
     the alias given first and the name after `whose real name is` / `cuyo nombre real es`.
     Both sides must already be PERSON mentions, so a group's quoted translation is not read as one."""
-    before, after, real_name, after_quoted = _appositive_patterns()
-    or_between = re.compile(r"^\s*,\s*(?:or|o|u)\s+$", re.IGNORECASE)
+    before, after, real_name, after_quoted, or_between = _appositive_patterns()
     links = []
     ordered = sorted(mentions, key=lambda m: m["start"])
     for a, b in zip(ordered, ordered[1:]):

@@ -120,10 +120,14 @@ class CandidateMerger:
         return False
 
     def __call__(self, doc: Doc) -> Doc:
-        capitalized_inside = {t.text for t in doc if not t.is_sent_start and t.text[:1].isupper()}
+        lowercase_words, capitalized_inside = set(), set()
+        for t in doc:
+            if t.text.islower():
+                lowercase_words.add(t.text)
+            elif t.text[:1].isupper() and not t.is_sent_start:
+                capitalized_inside.add(t.text)
         candidates = [_trimmed(s, capitalized_inside) for s in doc.spans.get(CANDIDATES, [])
                       if (s._.crimeie_score or 0.0) >= self.min_score]
-        lowercase_words = {t.text for t in doc if t.text.islower()}
         candidates = [s for s in candidates if s is not None and not self._nationality_adjective(s)
                       and not _common_word_at_sentence_start(s, lowercase_words)]
         chosen = choose_mentions(candidates, self.priorities)
