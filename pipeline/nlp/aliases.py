@@ -169,18 +169,7 @@ class AliasFinder:
             if person is not None and person[1] <= a_start:
                 person_span = add_candidate(doc, Span(doc, person[0], person[1], label="PERSON"),
                                             f"{self.name}:name", self.score)
-            if person_span is not None:
-                add_link(doc, person_span, alias_span, "alias")
-                person_of[(alias_span.start, alias_span.end)] = person_span
-            found.append(alias_span)
-            i = a_end
-            for b_start, b_end in self._also_named(doc, a_start, a_end):
-                more = add_candidate(doc, Span(doc, b_start, b_end, label="PERSON"), f"{self.name}:alias", self.score)
-                add_link(doc, person_span if person_span is not None else alias_span, more, "alias")
-                if person_span is not None:
-                    person_of[(more.start, more.end)] = person_span
-                found.append(more)
-                i = max(i, b_end)
+            i = self._record_alias(doc, person_span, alias_span, found, person_of)
         self._relative_aliases(doc, found, person_of)
         self._repeat_aliases(doc, found, self._inner_nicknames(doc))
         return doc
@@ -230,14 +219,26 @@ class AliasFinder:
                                         f"{self.name}:name", self.score)
             alias_span = add_candidate(doc, Span(doc, alias[0], alias[1], label="PERSON"),
                                        f"{self.name}:alias", self.score)
-            add_link(doc, person_span, alias_span, "alias")
-            person_of[alias] = person_span
-            found.append(alias_span)
+            self._record_alias(doc, person_span, alias_span, found, person_of)
             taken.add(alias)
-            for b_start, b_end in self._also_named(doc, alias[0], alias[1]):
-                more = add_candidate(doc, Span(doc, b_start, b_end, label="PERSON"), f"{self.name}:alias", self.score)
-                add_link(doc, person_span, more, "alias")
-                found.append(more)
+
+    def _record_alias(self, doc: Doc, person_span: Span | None, alias_span: Span, found: list[Span],
+                      person_of: dict) -> int:
+        """Link an alias to its person (if one was found) and chain the aliases written after it
+        (`or “B”`), each linked to the person, else to the first alias; where the last one ends."""
+        if person_span is not None:
+            add_link(doc, person_span, alias_span, "alias")
+            person_of[(alias_span.start, alias_span.end)] = person_span
+        found.append(alias_span)
+        end = alias_span.end
+        for b_start, b_end in self._also_named(doc, alias_span.start, alias_span.end):
+            more = add_candidate(doc, Span(doc, b_start, b_end, label="PERSON"), f"{self.name}:alias", self.score)
+            add_link(doc, person_span if person_span is not None else alias_span, more, "alias")
+            if person_span is not None:
+                person_of[(more.start, more.end)] = person_span
+            found.append(more)
+            end = max(end, b_end)
+        return end
 
     def _subject_of(self, doc: Doc, cue_start: int, found: list[Span], person_of: dict) -> Span | None:
         """The person a cue refers to when a verb stands between the name and the cue
