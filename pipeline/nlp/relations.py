@@ -77,7 +77,9 @@ class RelationExtractor:
         if self._coef_rows is None:
             self._coef_rows = np.ascontiguousarray(self.coef.T)
         vocab = self.vocab
-        idx = [[vocab[f] for f in pair if f in vocab] for pair in feats]
+        # Sorted, so the float32 sum runs in one order: features come partly from sets of strings,
+        # whose order changes with each process's hash seed, and so did the last digits of scores.
+        idx = [sorted(vocab[f] for f in pair if f in vocab) for pair in feats]
         lengths = np.fromiter((len(ix) for ix in idx), dtype=np.int64, count=n)
         logits = np.zeros((n, len(self.labels)), dtype=np.float32)
         nonempty = lengths > 0
