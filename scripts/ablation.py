@@ -6,8 +6,9 @@ Rows: rules only; cnn alone; rules + cnn (the default); trf alone; rules + trf. 
 base parse, the trained NER X, the grouping and the trained relation scorer, with every rule
 component and the relation surface patterns switched off. Scores come from the project's
 evaluator (GUIDELINES §5); words per second from one `nlp.pipe` pass over the split's texts in
-one process, after a warm-up document. The trf rows are skipped when the trf pipeline has not
-been trained (`crimeie train --variant trf`).
+one process, after a warm-up document, with BLAS threads limited as `crimeie extract` limits
+them. The trf rows are skipped when the trf pipeline has not been trained
+(`crimeie train --variant trf`).
 """
 
 from __future__ import annotations
@@ -35,13 +36,15 @@ def alone(path: Path):
 def row(name: str, nlp, gold: list[dict]) -> dict:
     from pipeline.evaluate.predict import records_from_docs
     from pipeline.evaluate.scorer import score
+    from pipeline.extract.run import blas_limited
 
     texts = [g["text"] for g in gold]
     words = sum(len(t.split()) for t in texts)
     nlp(texts[0])  # warm-up: lazy tables and the first torch call are not throughput
-    started = time.perf_counter()
-    docs = list(nlp.pipe(texts, batch_size=16))
-    wps = words / (time.perf_counter() - started)
+    with blas_limited():  # as `crimeie extract` runs it
+        started = time.perf_counter()
+        docs = list(nlp.pipe(texts, batch_size=16))
+        wps = words / (time.perf_counter() - started)
     # The timed Docs are the ones scored: the pipeline runs once per row.
     metrics = score(gold, records_from_docs(nlp, docs, gold), n_bootstrap=0)
     return {"pipeline": name, "mentions": metrics["mentions"]["strict"]["f1"],

@@ -75,6 +75,21 @@ def test_two_processes_write_the_same_tables_as_one(rule_nlp, article_dir, tmp_p
         pd.testing.assert_frame_equal(left, right, check_like=False)
 
 
+def test_extraction_runs_one_blas_thread_and_gives_the_caller_its_own_back(rule_nlp, article_dir, tmp_path):
+    """The pipeline's matrices are small: a second BLAS thread per process costs more than it saves."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    def blas_threads() -> set[int]:
+        return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+    seen: list[set[int]] = []
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = blas_threads()
+        run(rule_nlp, [article_dir], tmp_path / "out", on_document=lambda summary: seen.append(blas_threads()))
+        assert blas_threads() == before
+    assert seen and all(threads == {1} for threads in seen)
+
+
 def test_append_adds_only_new_documents(rule_nlp, article_dir, tmp_path):
     out = tmp_path / "out"
     run(rule_nlp, [article_dir / "tda.txt"], out)
