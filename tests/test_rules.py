@@ -520,6 +520,30 @@ def test_activity_keys_drop_mentions_outside_the_taxonomy():
     assert [(e.text, e._.crimeie_key) for e in doc.ents] == [("murders", "homicide")]
 
 
+@pytest.mark.parametrize("text,key", [
+    ("Cocaine trafficking pays for it all : the crew was smuggling by sea .", "drug_trafficking"),
+    ("Migrant smuggling pays for it all : the crew was smuggling by sea .", "migrant_smuggling"),
+    ("Nothing else is named : the crew was smuggling by sea .", "contraband"),  # the stem's own key
+])
+def test_a_bare_smuggling_verb_takes_the_articles_trafficking_key(text, key):
+    """`smuggling` with no object says what is moved only through the article around it."""
+    import spacy
+    from spacy.tokens import Span
+
+    import pipeline.nlp  # noqa: F401  (registers the factories)
+
+    nlp = spacy.blank("en")
+    keys = nlp.add_pipe("crimeie_activity_keys")
+    doc = nlp.make_doc(text)
+    verb = [t.i for t in doc if t.text == "smuggling"][-1]
+    ents = [Span(doc, verb, verb + 1, label="CRIMINAL_ACTIVITY")]
+    if not text.startswith("Nothing"):
+        ents.insert(0, Span(doc, 0, 2, label="CRIMINAL_ACTIVITY"))
+    doc.ents = ents
+    found = [(e.text, e._.crimeie_key) for e in keys(doc).ents]
+    assert found[-1] == ("smuggling", key)
+
+
 @pytest.mark.parametrize("text,word", [("The attack happened in March in Lima.", "March"),
                                        ("El ataque ocurrió en mayo en Lima.", "mayo")])
 def test_months_are_not_places(rule_nlp, text, word):
@@ -532,17 +556,21 @@ def test_months_are_not_places(rule_nlp, text, word):
     ("legal mining", None),        # a lawful activity is not a criminal one
     ("examining", None),           # a stem counts at the start of a word only
     ("massacres", "homicide"),
+    ("cupos", "extortion"),        # the extortion payment in Colombian and Ecuadorian usage
+    ("impuesto de guerra", "extortion"),
+    ("shot dead", "homicide"),
+    ("plagiada", "kidnapping"),    # Mexican usage
+    ("trasiego", "drug_trafficking"),
+    ("cocaine-smuggling", "drug_trafficking"),  # the drug, not the generic verb, says what moved
 ])
 def test_activity_keys_for_model_mentions(mention, key):
     import spacy
-    from spacy.tokens import Span
-
     import pipeline.nlp  # noqa: F401  (registers the factories)
 
     nlp = spacy.blank("en")
     keys = nlp.add_pipe("crimeie_activity_keys")
     doc = nlp.make_doc(f"They were {mention} there.")
-    doc.ents = [Span(doc, 2, 2 + len(mention.split()), label="CRIMINAL_ACTIVITY")]
+    doc.ents = [doc.char_span(10, 10 + len(mention), label="CRIMINAL_ACTIVITY")]
     found = {e.text: e._.crimeie_key for e in keys(doc).ents}
     assert found == ({mention: key} if key else {})
 

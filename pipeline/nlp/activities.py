@@ -8,6 +8,7 @@ Matching is on folded surface text (phrases, longest first), then on lemmas for 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 from spacy.language import Language
@@ -89,58 +90,81 @@ class ActivityKeys:
 
     Mentions from the lexicon already carry one; a mention the trained NER found is keyed by
     the lexicon (whole phrase, then lemmas), then by stem hints (`kill` → homicide); a
-    mention no key fits is not an activity of the taxonomy and is dropped.
+    mention no key fits is not an activity of the taxonomy and is dropped. A bare smuggling or
+    trafficking verb, keyed only by its generic stem, takes the key of its family that the
+    article's other activity mentions name most (`generic_verbs` in the objects file).
     """
 
     def __init__(self, name: str, lexicon: str, objects: str):
         self.name = name
         self.index, self.single = build_lexicon(lexicon)
-        data = load_json(objects, ["stem_hints", "lawful_modifiers"])
+        data = load_json(objects, ["stem_hints", "lawful_modifiers", "generic_verbs"])
         # A stem counts only at the start of a word: `mining` in `examining` is no activity.
-        self.hints = [(re.compile(r"(?<!\w)" + re.escape(fold(k))), v)
+        self.hints = [(re.compile(r"(?<!\w)" + re.escape(fold(k))), v, fold(k))
                       for k, v in data["stem_hints"].items() if not k.startswith("_")]
         # Multiword stems first, so `human smuggl` wins over `smuggl`.
-        self.hints.sort(key=lambda kv: -len(kv[0].pattern.split()))
+        self.hints.sort(key=lambda hint: -len(hint[2].split()))
         self.lawful = {fold(w) for w in data["lawful_modifiers"]["words"]}
         self.idioms = {fold(before): {fold(w) for w in words}
                        for before, words in data.get("idioms", {}).items() if not before.startswith("_")}
+        self.generic_stems = {fold(stem) for stem in data["generic_verbs"]["stems"]}
+        self.family = set(data["generic_verbs"]["family"])
 
     def _idiom(self, span: Span) -> bool:
         """`Se trata de Ernesto Villa`: `trata` after `se` means `it is about`."""
         return span.start > 0 and fold(span[0].text) in self.idioms.get(fold(span.doc[span.start - 1].text), ())
 
     def key_for(self, span: Span) -> str | None:
+        return self._keyed(span)[0]
+
+    def _keyed(self, span: Span) -> tuple[str | None, bool]:
+        """(key, whether only a generic smuggling/trafficking stem gave it)."""
         if fold(span[0].text) in self.lawful:
-            return None
+            return None, False
         matches = self.index.matches([t.text for t in span])
         if matches and matches[0][1] - matches[0][0] == len(span):
-            return matches[0][3].key
+            return matches[0][3].key, False
         for token in span:
             for form in (fold(token.lemma_), fold(token.text)):
                 if form in self.single:
-                    return self.single[form]
+                    return self.single[form], False
         text = fold(span.text)
-        for stem, key in self.hints:
-            if stem.search(text):
-                return key
-        return None
+        for pattern, key, stem in self.hints:
+            if pattern.search(text):
+                return key, stem in self.generic_stems
+        return None, False
 
     def __call__(self, doc: Doc) -> Doc:
-        kept, changed = [], False
+        kept, changed, generic = [], False, []
         for ent in doc.ents:
             if ent.label_ == LABEL and self._idiom(ent):
                 changed = True
                 continue
             if ent.label_ == LABEL and not ent._.crimeie_key:
-                key = self.key_for(ent)
+                key, is_generic = self._keyed(ent)
                 if key is None:
                     changed = True
                     continue
                 ent._.crimeie_key = key
+                if is_generic:
+                    generic.append(ent)
             kept.append(ent)
         if changed:
             doc.ents = kept
+        if generic:
+            self._key_generic_verbs(doc, generic)
         return doc
+
+    def _key_generic_verbs(self, doc: Doc, generic: list[Span]) -> None:
+        named = Counter(ent._.crimeie_key for ent in doc.ents
+                        if ent.label_ == LABEL and ent._.crimeie_key in self.family
+                        and not any(ent.start == g.start and ent.end == g.end for g in generic))
+        if not named:
+            return
+        best = max(sorted(named), key=lambda key: named[key])
+        for ent in doc.ents:
+            if any(ent.start == g.start and ent.end == g.end for g in generic):
+                ent._.crimeie_key = best
 
 
 @Language.factory("crimeie_activity_keys", requires=["doc.ents"], assigns=["doc.ents"],
