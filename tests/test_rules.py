@@ -383,6 +383,19 @@ def test_a_place_glossed_in_parentheses_is_one_place(rule_nlp):
     assert entity_of["Complexo de Israel"] == entity_of["Israel Complex"]
 
 
+@pytest.mark.parametrize("text,first,second,same", [
+    ("Los Lorenzana moved cocaine through Zacapa; the Lorenzanas later paid for it.", "Los Lorenzana", "Lorenzanas", True),
+    ("The Beltrán Leyva Organization split in 2008; the Cártel Beltrán Leyva kept Guerrero.",
+     "Beltrán Leyva Organization", "Cártel Beltrán Leyva", True),
+    ("The Clan del Golfo sells cocaine to the Cartel del Golfo.", "Clan del Golfo", "Cartel del Golfo", False),
+    ("Barrio 18 expelled Barrio 18 Revolucionarios.", "Barrio 18", "Barrio 18 Revolucionarios", False),
+])
+def test_a_group_named_as_a_family_or_an_organization_is_one_group(rule_nlp, text, first, second, same):
+    """Reporting names a group by its family's plural or as an organization; a clan is not a cartel."""
+    entity_of = grouped(rule_nlp, text, [(first, "CRIMINAL_GROUP"), (second, "CRIMINAL_GROUP")])
+    assert (entity_of[first] == entity_of[second]) == same
+
+
 def test_a_shared_surname_goes_to_the_person_introduced_first(default_nlp):
     doc = default_nlp("Nemesio Oseguera Cervantes leads the CJNG. His son Rubén Oseguera González was extradited. "
                       "Oseguera has never been captured.")

@@ -3,7 +3,8 @@
 Mentions join one entity when they share a label and
   * their normalized texts are equal, or
   * a rule linked them (alias ↔ person, acronym ↔ full name), or
-  * they reduce to the same name key (`Cartel de Sinaloa` / `Sinaloa Cartel`), or
+  * they reduce to the same name key (`Cartel de Sinaloa` / `Sinaloa Cartel`; for groups also
+    `Beltrán Leyva Organization` / `the Beltrán Leyvas`), or
   * a short PERSON mention's words all belong to exactly one longer person's name
     (`Guerrero` → `Héctor Guerrero Flores`); with two candidates the surname stays apart, or
   * they are activities with the same taxonomy key, or places with the same ISO code, or
@@ -33,10 +34,20 @@ _TYPE_WORDS = {"cartel", "cartél", "cartels", "the", "de", "del", "los", "las",
 _WORD = re.compile(r"\w+")
 
 
-def name_key(text: str) -> str:
-    """Word-order-free key for group names: `Cártel de Sinaloa` and `Sinaloa Cartel` → `sinaloa`."""
-    words = [w for w in _WORD.findall(normalize_name(text)) if w not in _TYPE_WORDS]
-    return " ".join(sorted(words))
+# Criminal groups are also named as an organization and by the family's plural (`Beltrán Leyva
+# Organization`, `Cártel Beltrán Leyva`, `the Beltrán Leyvas`; `Los Lorenzana`, `the Lorenzanas`).
+# `clan` is no such word: the Clan del Golfo is not the Cartel del Golfo.
+_GROUP_TYPE_WORDS = _TYPE_WORDS | {"organization", "organisation", "organizacion", "organizacao"}
+
+
+def name_key(text: str, criminal_group: bool = False) -> str:
+    """Word-order-free key for group names: `Cártel de Sinaloa` and `Sinaloa Cartel` → `sinaloa`.
+    For criminal groups, organization words drop out too and a final `s` is not part of the key."""
+    words = _WORD.findall(normalize_name(text))
+    if not criminal_group:
+        return " ".join(sorted(w for w in words if w not in _TYPE_WORDS))
+    words = [w for w in words if w not in _GROUP_TYPE_WORDS]
+    return " ".join(sorted(w[:-1] if len(w) > 3 and w.endswith("s") and not w[-2].isdigit() else w for w in words))
 
 
 def group_mentions(mentions: list[dict], links: list[list]) -> list[list[int]]:
@@ -53,7 +64,7 @@ def group_mentions(mentions: list[dict], links: list[list]) -> list[list[int]]:
         elif m["label"] in ("CRIMINAL_GROUP", "ORGANIZATION", "FACILITY"):
             if m.get("link"):
                 uf.union(by_key.setdefault((m["label"], "link:" + m["link"]), i), i)
-            key = name_key(m["text"])
+            key = name_key(m["text"], criminal_group=m["label"] == "CRIMINAL_GROUP")
             if key:
                 uf.union(by_key.setdefault((m["label"], key), i), i)
 
