@@ -9,8 +9,9 @@ def mentions(nlp, text):
 
 
 def grouped(nlp, text, spans):
-    """The entity grouper alone on given mentions ((surface, label), each its first occurrence):
-    what the grouping rules do once some component has found the names, whichever it was."""
+    """The entity grouper alone on given mentions ((surface, label), each its first occurrence, or
+    (surface, label, n) for the n-th): what the grouping rules do once some component has found
+    the names, whichever it was."""
     from spacy.tokens import Span
 
     doc = nlp.make_doc(text)
@@ -18,8 +19,10 @@ def grouped(nlp, text, spans):
         if name in ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"):
             doc = proc(doc)
     ents = []
-    for surface, label in spans:
-        start = text.index(surface)
+    for surface, label, *nth in spans:
+        start = -1
+        for _ in range(nth[0] if nth else 1):
+            start = text.index(surface, start + 1)
         ents.append(doc.char_span(start, start + len(surface), label=label))
     doc.ents = [e for e in ents if e is not None]
     doc = nlp.get_pipe("crimeie_entities")(doc)
@@ -393,6 +396,18 @@ def test_a_place_glossed_in_parentheses_is_one_place(rule_nlp):
 def test_a_group_named_as_a_family_or_an_organization_is_one_group(rule_nlp, text, first, second, same):
     """Reporting names a group by its family's plural or as an organization; a clan is not a cartel."""
     entity_of = grouped(rule_nlp, text, [(first, "CRIMINAL_GROUP"), (second, "CRIMINAL_GROUP")])
+    assert (entity_of[first] == entity_of[second]) == same
+
+
+@pytest.mark.parametrize("text,first,second,same", [
+    ("The Tren de Aragua spread south; in Santiago the Tren now runs extortion.", "Tren de Aragua", "Tren", True),
+    ("La Unión Tepito sells drugs in the Centro; La Unión also extorts.", "La Unión Tepito", "La Unión", True),
+    ("Barrio 18 split in 2005, when Barrio 18 Revolucionarios broke away.", "Barrio 18", "Barrio 18 Revolucionarios", False),
+])
+def test_a_group_named_by_its_first_words_after_its_full_name_is_one_group(rule_nlp, text, first, second, same):
+    """A shorter name written first is a group of its own: factions are named after their parents."""
+    nth = 2 if second in first else 1
+    entity_of = grouped(rule_nlp, text, [(first, "CRIMINAL_GROUP"), (second, "CRIMINAL_GROUP", nth)])
     assert (entity_of[first] == entity_of[second]) == same
 
 
