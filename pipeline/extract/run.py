@@ -68,10 +68,9 @@ def blas_limited():
     return threadpool_limits(limits=BLAS_THREADS, user_api="blas")
 
 
-def _limit_blas(threads: int) -> None:
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(limits=threads, user_api="blas")
+def _limit_worker_blas() -> None:
+    """Pool initializer: a forked worker keeps the parent's limit, but say so rather than rely on it."""
+    blas_limited()
 
 
 def _rows_of_batch(batch: list[tuple[str, Article]]) -> list[dict[str, list[dict]]]:
@@ -94,8 +93,7 @@ def _processed_rows(nlp: Language, articles: Iterator[tuple[str, Article]], vers
 
     _WORKER.update(nlp=nlp, version=version)
     try:
-        with multiprocessing.get_context("fork").Pool(n_process, initializer=_limit_blas,
-                                                      initargs=(BLAS_THREADS,)) as pool:
+        with multiprocessing.get_context("fork").Pool(n_process, initializer=_limit_worker_blas) as pool:
             for rows in pool.imap(_rows_of_batch, minibatch(articles, size=batch_size)):
                 yield from rows
     finally:

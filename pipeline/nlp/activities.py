@@ -156,14 +156,14 @@ class ActivityKeys:
         return doc
 
     def _key_generic_verbs(self, doc: Doc, generic: list[Span]) -> None:
+        bare = {(g.start, g.end) for g in generic}
         named = Counter(ent._.crimeie_key for ent in doc.ents
-                        if ent.label_ == LABEL and ent._.crimeie_key in self.family
-                        and not any(ent.start == g.start and ent.end == g.end for g in generic))
+                        if ent.label_ == LABEL and ent._.crimeie_key in self.family and (ent.start, ent.end) not in bare)
         if not named:
             return
-        best = max(sorted(named), key=lambda key: named[key])
+        best = max(sorted(named), key=lambda key: named[key])  # ties: the first key in alphabetical order
         for ent in doc.ents:
-            if any(ent.start == g.start and ent.end == g.end for g in generic):
+            if (ent.start, ent.end) in bare:
                 ent._.crimeie_key = best
 
 
