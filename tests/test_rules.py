@@ -362,7 +362,6 @@ def test_surnames_in_a_list_joined_by_y_are_still_the_people(default_nlp):
 @pytest.mark.parametrize("text,same,apart", [
     ("The TCP grew out of the old Terceiro Comando (Third Command), a faction of Rio.",
      ("Terceiro Comando", "Third Command"), None),
-
     ("Police patrolled Tibú (Norte de Santander) at night.", None, ("Tibú", "Norte de Santander")),
     ("Suárez trabajaba en la Fiscalía General del Estado. Según la Fiscalía, recibió amenazas.",
      ("Fiscalía General del Estado", "Fiscalía"), None),

@@ -46,7 +46,7 @@ class RelationExtractor:
         self.thresholds: dict[str, float] = {}
         self.context_coef: np.ndarray | None = None
         self.context_scale = 0.0
-        self._coef_rows: np.ndarray | None = None  # coef transposed, one row per feature: built on first use
+        self._coef_rows: np.ndarray | None = None  # coef transposed, one row per feature, for score_matrix
 
     # -- the trained part --------------------------------------------------------------
     def load_weights(self, data: dict) -> None:
@@ -58,7 +58,7 @@ class RelationExtractor:
         context_coef = data.get("context_coef")
         self.context_coef = None if context_coef is None else np.asarray(context_coef, dtype=np.float32)
         self.context_scale = float(data.get("context_scale") or 0.0)
-        self._coef_rows = None
+        self._coef_rows = np.ascontiguousarray(self.coef.T)
 
     def scores(self, feats: dict[str, float], context: np.ndarray | None = None) -> dict[str, float]:
         """Probability per label: the sparse features are binary, so their logit is a sum of
@@ -74,8 +74,6 @@ class RelationExtractor:
         n = len(feats)
         if n == 0:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
-        if self._coef_rows is None:
-            self._coef_rows = np.ascontiguousarray(self.coef.T)
         vocab = self.vocab
         # Sorted, so the float32 sum runs in one order: features come partly from sets of strings,
         # whose order changes with each process's hash seed, and so did the last digits of scores.
