@@ -25,7 +25,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp.aliases import OPEN_QUOTES
+from pipeline.nlp.aliases import CLOSE_QUOTES, OPEN_QUOTES
 from pipeline.nlp.lexicon import facility_type_words, load_json
 from pipeline.textnorm import normalize_name
 from pipeline.unionfind import UnionFind
@@ -173,8 +173,9 @@ def _glosses(text: str, mentions: list[dict]) -> list[list]:
     return links
 
 
-_OPEN = "[“\"«‘']"
-_CLOSE = "[”\"»’']"
+# The alias quote marks, as regex character classes for the text-level patterns below.
+_OPEN = "[" + re.escape("".join(sorted(OPEN_QUOTES))) + "]"
+_CLOSE = "[" + re.escape("".join(sorted(CLOSE_QUOTES))) + "]"
 
 
 def _phrase_pattern(phrase: str) -> str:
