@@ -59,9 +59,21 @@ def rule_relations_found(nlp, text):
      ("Wilmer Cedeño", "MEMBER_OF", "Los Lobos", "member_role")),
     ("The cartel tortured and killed DEA agent Enrique Camarena in 1985.",
      ("Enrique Camarena", "MEMBER_OF", "DEA", "member_role")),
+    ("The main enemy was G-Pèp, a network centred on Brooklyn and led by Gabriel Jean-Pierre.",
+     ("Gabriel Jean-Pierre", "LEADER_OF", "G-Pèp", "group_led_by_person")),
+    ("Los Trinitarios fueron fundados por Leonides Sierra y Julio Marte en una cárcel de Nueva York.",
+     ("Julio Marte", "LEADER_OF", "Los Trinitarios", "group_led_by_person")),
+    ("The president appointed the director of the Policía Nacional, Gustavo Sánchez, as minister.",
+     ("Gustavo Sánchez", "LEADER_OF", "Policía Nacional", "leader_title_apposition")),
 ])
-def test_rule_patterns_for_places_and_arrests(patterns_nlp, text, expected):
+def test_rule_patterns_for_places_arrests_members_and_leaders(patterns_nlp, text, expected):
     assert expected in rule_relations_found(patterns_nlp, text)
+
+
+def test_a_group_named_between_stops_the_led_by_pattern(patterns_nlp):
+    """`Y, allied with Z and led by X`: X leads Z, the group nearest the participle, not Y."""
+    found = rule_relations_found(patterns_nlp, "Los Lobos, allied with the CJNG and led by Wilmer Chavarría, fought on.")
+    assert ("Wilmer Chavarría", "LEADER_OF", "Los Lobos", "group_led_by_person") not in found
 
 
 @pytest.mark.parametrize("text,not_expected", [

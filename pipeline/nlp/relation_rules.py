@@ -7,7 +7,7 @@ resources/relation_patterns.json.
 - LOCATED_IN: `Cúcuta, Colombia`, `Tocorón prison in Aragua`, `Tocuyito, a town on the southern
   edge of Valencia`, `Venezuela's Aragua state`; not a list of places (`Tame, Fortul, Saravena`)
   and not what the gazetteer rules out (a country inside anything, a state inside a city).
-- LEADER_OF: `X, the leader of Y`.
+- LEADER_OF: `X, the leader of Y`; `Y, led by X`, `fundados por X y Z`; `the director of Y, X`.
 - MEMBER_OF: `X, a member of Y`, `X, presunto integrante de Y`, `DEA agent X`.
 - ARRESTED_BY: `X was arrested in Culiacán by the DEA` and `the CICPC arrested X`,
   `la Policía Nacional capturó en Cúcuta a X`.
@@ -29,7 +29,7 @@ _ACTORS = {"PERSON", "CRIMINAL_GROUP", "ORGANIZATION"}
 
 @lru_cache(maxsize=1)
 def patterns() -> dict[str, dict[str, set[str]]]:
-    data = load_json("relation_patterns.json", ["place_in_place", "arrested_by", "member_of"])
+    data = load_json("relation_patterns.json", ["place_in_place", "arrested_by", "member_of", "leader_of"])
     out = {name: {k: {fold(w) for w in v} for k, v in lists.items() if not k.startswith("_")}
            for name, lists in data.items() if not name.startswith("_")}
     place = out["place_in_place"]
@@ -55,6 +55,11 @@ def rule_relations(ctx: DocContext, head: Span, tail: Span) -> list[tuple[str, f
         leader = triggers()["LEADER_OF"]
         if any(w in leader for w in words) and any(w in ("of", "de", "del") for w in words[-3:]):
             out.append(("LEADER_OF", SCORE, "person_leader_of_group"))
+    if hl == "PERSON" and tl in ("CRIMINAL_GROUP", "ORGANIZATION") and words is None:
+        if _led_by(ctx, head, tail):
+            out.append(("LEADER_OF", SCORE, "group_led_by_person"))
+        elif _leader_title_apposition(ctx, head, tail):
+            out.append(("LEADER_OF", SCORE, "leader_title_apposition"))
     if hl == "PERSON" and tl in ("CRIMINAL_GROUP", "ORGANIZATION") and _member_role(ctx, head, tail, words):
         out.append(("MEMBER_OF", SCORE, "member_role"))
     if hl in ("PERSON", "CRIMINAL_GROUP") and tl == "ORGANIZATION":
@@ -92,6 +97,45 @@ def _arrested_by_active(ctx: DocContext, head: Span, tail: Span, max_words: int 
     if not any(w in verbs for w in ctx.folded[tail.end:head.start]):
         return False
     return _no_actor_between(ctx, tail, head)
+
+
+def _led_by(ctx: DocContext, person: Span, group: Span, max_words: int = 10) -> bool:
+    """`Gran Grif, based in Savien and led by Luckson Elan`, `fundados por Leonides Sierra y Julio
+    Marte`: the group first, a leadership participle and `by`/`por`, then the person, with only
+    other people of the same list between the agent word and this one."""
+    if not group.end < person.start <= group.end + max_words or ctx.sent_index[person.start] != ctx.sent_index[group.start]:
+        return False
+    lists = patterns()["leader_of"]
+    words = ctx.folded[group.end:person.start]
+    led = [k for k, w in enumerate(words) if w in lists["participles"]]
+    agent = [k for k, w in enumerate(words) if w in lists["agent_words"] and led and k > led[-1]]
+    if not led or not agent or agent[0] > led[-1] + 2:
+        return False
+    start = group.end + agent[0] + 1
+    if any(group.end <= e.start and e.end <= start and e.label_ in _ACTORS
+           and e._.crimeie_entity != group._.crimeie_entity for e in ctx.ents):
+        return False  # `Y, allied with Z and led by X`: X leads Z
+    # Between the agent word and this person: nothing, or earlier people of one list (`X y Z`).
+    i = start
+    while i < person.start:
+        if ctx.label_starting.get(i) == "PERSON":
+            i = next(e.end for e in ctx.ents if e.start == i)
+        elif ctx.folded[i] in lists["list_joiners"]:
+            i += 1
+        else:
+            return False
+    return True
+
+
+def _leader_title_apposition(ctx: DocContext, person: Span, group: Span) -> bool:
+    """`the director of the Policía Nacional, Gustavo Sánchez`, `el jefe de Los Choneros, X`: a
+    leadership title with `of`/`de` just before the group, then a comma, then the person."""
+    if group.end >= person.start or ctx.sent_index[person.start] != ctx.sent_index[group.start]:
+        return False
+    if ctx.folded[group.end:person.start] != [","]:
+        return False
+    before = ctx.folded[max(group.start - 4, 0):group.start]
+    return any(w in ("of", "de", "del") for w in before[-2:]) and any(w in patterns()["leader_of"]["titles"] for w in before)
 
 
 def _member_role(ctx: DocContext, head: Span, tail: Span, words: list[str] | None, max_words: int = 6) -> bool:
