@@ -70,6 +70,18 @@ def test_rule_patterns_for_places_arrests_members_and_leaders(patterns_nlp, text
     assert expected in rule_relations_found(patterns_nlp, text)
 
 
+@pytest.mark.parametrize("text,person,group", [
+    ("Rodolfo Carrillo Fuentes, hermano del líder del Cártel de Juárez, fue asesinado en Culiacán.",
+     "Rodolfo Carrillo Fuentes", "Cártel de Juárez"),
+    ("Castro dismissed Ramón Sabillón and appointed the director of the Policía Nacional.",
+     "Ramón Sabillón", "Policía Nacional"),
+])
+def test_a_relative_or_a_second_predicate_is_not_the_leader(patterns_nlp, text, person, group):
+    assert {person, group} <= {e.text for e in patterns_nlp(text).ents}  # both were found
+    found = {(h, label, t) for h, label, t, _ in rule_relations_found(patterns_nlp, text)}
+    assert (person, "LEADER_OF", group) not in found
+
+
 def test_a_group_named_between_stops_the_led_by_pattern(patterns_nlp):
     """`Y, allied with Z and led by X`: X leads Z, the group nearest the participle, not Y."""
     found = rule_relations_found(patterns_nlp, "Los Lobos, allied with the CJNG and led by Wilmer Chavarría, fought on.")

@@ -52,8 +52,7 @@ def rule_relations(ctx: DocContext, head: Span, tail: Span) -> list[tuple[str, f
         if tail.end == head.start - 1 and ctx.folded[tail.end] in ("'s", "’s"):
             out.append(("LOCATED_IN", SCORE, "place_possessive"))
     if words is not None and hl == "PERSON" and tl in ("CRIMINAL_GROUP", "ORGANIZATION") and len(words) <= 6:
-        leader = triggers()["LEADER_OF"]
-        if any(w in leader for w in words) and any(w in ("of", "de", "del") for w in words[-3:]):
+        if _leader_title_after(words):
             out.append(("LEADER_OF", SCORE, "person_leader_of_group"))
     if hl == "PERSON" and tl in ("CRIMINAL_GROUP", "ORGANIZATION") and words is None:
         if _led_by(ctx, head, tail):
@@ -97,6 +96,20 @@ def _arrested_by_active(ctx: DocContext, head: Span, tail: Span, max_words: int 
     if not any(w in verbs for w in ctx.folded[tail.end:head.start]):
         return False
     return _no_actor_between(ctx, tail, head)
+
+
+def _leader_title_after(words: list[str]) -> bool:
+    """`X, the leader of Y`, `X, cofundador y jefe de Y`: a leadership word and `of`/`de` within
+    the last three words; not a relative of the leader (`X, hermano del líder del Y`) and not a
+    second predicate (`dismissed X and appointed the director of Y`)."""
+    leader, lists = triggers()["LEADER_OF"], patterns()["leader_of"]
+    first = next((k for k, w in enumerate(words) if w in leader), None)
+    if first is None or not any(w in ("of", "de", "del") for w in words[-3:]):
+        return False
+    before = words[:first]
+    if any(w in lists["relatives"] for w in before):
+        return False
+    return not any(w in lists["conjunctions"] and words[k + 1] not in leader for k, w in enumerate(before))
 
 
 def _led_by(ctx: DocContext, person: Span, group: Span, max_words: int = 10) -> bool:
