@@ -82,6 +82,21 @@ def test_a_relative_or_a_second_predicate_is_not_the_leader(patterns_nlp, text, 
     assert (person, "LEADER_OF", group) not in found
 
 
+@pytest.mark.parametrize("text,head,label,tail", [
+    ("Jorge Ruiz, a leader of Los Lobos who had been arrested by the National Police, escaped.",
+     "Los Lobos", "ARRESTED_BY", "National Police"),
+    ("Entre los arrestados figuraban Laureano Oubiña y miembros de Los Charlines.",
+     "Laureano Oubiña", "MEMBER_OF", "Los Charlines"),
+    ("Paredes fue capturado por agentes de la Dirincri en diciembre.", "Paredes", "MEMBER_OF", "Dirincri"),
+])
+def test_a_pattern_reads_who_the_sentence_is_about(patterns_nlp, text, head, label, tail):
+    """A group that only describes the person arrested is not itself arrested; a person listed
+    beside members, or arrested by agents, is not a member."""
+    assert {head, tail} <= {e.text for e in patterns_nlp(text).ents}  # both were found
+    found = {(h, lab, t) for h, lab, t, _ in rule_relations_found(patterns_nlp, text)}
+    assert (head, label, tail) not in found
+
+
 def test_a_group_named_between_stops_the_led_by_pattern(patterns_nlp):
     """`Y, allied with Z and led by X`: X leads Z, the group nearest the participle, not Y."""
     found = rule_relations_found(patterns_nlp, "Los Lobos, allied with the CJNG and led by Wilmer Chavarría, fought on.")

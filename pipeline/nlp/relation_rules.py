@@ -84,6 +84,9 @@ def _arrested_by_passive(ctx: DocContext, head: Span, tail: Span, words: list[st
         return False
     if not any(w in lists["participles"] for w in words) or not any(w in lists["agent_words"] for w in words[-3:]):
         return False
+    if head.label_ == "CRIMINAL_GROUP" and any(e.label_ == "PERSON" and ctx.sents[ctx.sent_index[head.start]].start <= e.start < head.start
+                                               for e in ctx.ents):
+        return False  # `a leader of Los Lobos who had been arrested by the police`: the person was
     return _no_actor_between(ctx, head, tail)
 
 
@@ -157,9 +160,16 @@ def _member_role(ctx: DocContext, head: Span, tail: Span, words: list[str] | Non
     if ctx.sent_index[head.start] != ctx.sent_index[tail.start]:
         return False
     if words is not None:
-        return len(words) <= max_words and any(w in lists["roles"] for w in words) \
-            and any(w in lists["of_words"] for w in words[-3:]) and not any(w in triggers()["LEADER_OF"] for w in words) \
-            and _no_actor_between(ctx, head, tail)
+        role = next((k for k, w in enumerate(words) if w in lists["roles"]), None)
+        if len(words) > max_words or role is None or not any(w in lists["of_words"] for w in words[-3:]) \
+                or any(w in triggers()["LEADER_OF"] for w in words):
+            return False
+        # `X, a member of Y`, not `X y miembros de Y`, `X fue capturado por agentes de Y`, `X sent officers of Y`.
+        if any(w in lists["not_before_role"] for w in words[:role]) or any(
+                ctx.doc[i].pos_ == "VERB" and ctx.doc[i].tag_ not in ("VBN", "VBG") and ctx.folded[i] not in lists["copulas"]
+                for i in range(head.end, head.end + role)):
+            return False
+        return _no_actor_between(ctx, head, tail)
     between = ctx.folded[tail.end:head.start]
     return 0 < len(between) <= 2 and between[-1] in lists["roles"] and all(w.isalpha() for w in between)
 
