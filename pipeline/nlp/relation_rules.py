@@ -86,7 +86,7 @@ def _arrested_by_passive(ctx: DocContext, head: Span, tail: Span, words: list[st
         return False
     if head.label_ == "CRIMINAL_GROUP" and any(e.label_ == "PERSON" and ctx.sents[ctx.sent_index[head.start]].start <= e.start < head.start
                                                for e in ctx.ents):
-        return False  # `a leader of Los Lobos who had been arrested by the police`: the person was
+        return False  # `a leader of Los Lobos who had been arrested by the police`: he was, not the group
     return _no_actor_between(ctx, head, tail)
 
 
@@ -124,8 +124,10 @@ def _led_by(ctx: DocContext, person: Span, group: Span, max_words: int = 10) -> 
     lists = patterns()["leader_of"]
     words = ctx.folded[group.end:person.start]
     led = [k for k, w in enumerate(words) if w in lists["participles"]]
-    agent = [k for k, w in enumerate(words) if w in lists["agent_words"] and led and k > led[-1]]
-    if not led or not agent or agent[0] > led[-1] + 2:
+    if not led:
+        return False
+    agent = [k for k, w in enumerate(words) if w in lists["agent_words"] and k > led[-1]]
+    if not agent or agent[0] > led[-1] + 2:
         return False
     start = group.end + agent[0] + 1
     if any(group.end <= e.start and e.end <= start and e.label_ in _ACTORS
