@@ -455,6 +455,16 @@ def test_facilities(rule_nlp, text, span):
     assert (span, "FACILITY") in found
 
 
+@pytest.mark.parametrize("text,town", [
+    ("Los cobros se extendieron a los comercios de San Juan de Lurigancho, en el este de Lima.", "Lurigancho"),
+    ("He was sent to the Centro Penitenciario Madrid V, en Soto del Real, in 2021.", "Soto del Real"),
+    ("Inmates at the national prison in Támara rioted on Tuesday.", "Támara"),
+])
+def test_a_prison_known_by_its_towns_name_is_the_town_in_a_place_name_or_after_a_prison(rule_nlp, text, town):
+    found, _ = mentions(rule_nlp, text)
+    assert (town, "FACILITY") not in found
+
+
 @pytest.mark.parametrize("text,facility,nickname", [
     ("Bosses are held in the Itagüí maximum-security prison, known as La Paz, near Medellín.", "Itagüí", "La Paz"),
     ("Están presos en el Complejo Penitenciario de Arica, conocido como Acha. La fiscalía apeló.",

@@ -14,7 +14,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import add_candidate
-from pipeline.nlp.lexicon import Entry, NgramIndex, load_jsonl
+from pipeline.nlp.facilities import PRISON_NAME_HEADS, PRISON_TYPE_WORDS
+from pipeline.nlp.lexicon import Entry, NgramIndex, fold, load_jsonl
 from pipeline.nlp.names import SPANISH_ARTICLES
 from pipeline.nlp.tokenize_phrase import phrase_tokens
 
@@ -40,10 +41,27 @@ def build_index(sources: dict[str, str]) -> NgramIndex:
 
 
 _LOWERCASE_ARTICLES = SPANISH_ARTICLES | {"the"}
+_PRISON_WORDS = PRISON_TYPE_WORDS | PRISON_NAME_HEADS
 
 
 def _capitalized(span: Span) -> bool:
     return any(t.text[:1].isupper() for t in span)
+
+
+def _town_not_prison(doc: Doc, start: int, end: int) -> bool:
+    """A prison known by its town's name (`Lurigancho`, `Támara`, `Soto del Real`) names the town,
+    not the prison, at the end of a longer place name (`San Juan de Lurigancho`) and after a
+    prison said to be in it (`a prison in Támara`, `Centro Penitenciario Madrid V, en Soto del
+    Real`)."""
+    if any(fold(t.text) in _PRISON_WORDS for t in doc[start:end]):
+        return False  # the prison's own full name
+    before = [fold(t.text) for t in doc[max(start - 8, 0):start]]
+    if len(before) >= 2 and before[-1] in ("de", "del") and doc[start - 2].text[:1].isupper() \
+            and before[-2] not in _PRISON_WORDS:
+        return True
+    if before and before[-1] in ("in", "en"):
+        return any(w in _PRISON_WORDS for w in before[:-1])
+    return False
 
 
 class GazetteerMatcher:
@@ -61,6 +79,8 @@ class GazetteerMatcher:
                 start += 1
             span = Span(doc, start, end, label=entry.label)
             if not span or not _capitalized(span):
+                continue
+            if entry.label == "FACILITY" and _town_not_prison(doc, start, end):
                 continue
             add_candidate(doc, span, f"{self.name}:{entry.source}", self.score,
                           kb_id=f"{entry.label}:{entry.canonical}")
