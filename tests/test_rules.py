@@ -455,6 +455,17 @@ def test_facilities(rule_nlp, text, span):
     assert (span, "FACILITY") in found
 
 
+@pytest.mark.parametrize("text,name", [
+    ("Officers of the Haitian National Police retook the road.", "Haitian National Police"),
+    ("The U.N. Security Council authorized the mission.", "U.N. Security Council"),
+])
+def test_a_known_organization_inside_a_longer_name_takes_the_whole_name(rule_nlp, text, name):
+    """`National Police` is in the gazetteer; `Haitian National Police` is a longer official name
+    (GUIDELINES §2: `Peruvian National Police` is annotated whole), not Colombia's police."""
+    found, _ = mentions(rule_nlp, text)
+    assert (name, "ORGANIZATION") in found
+
+
 @pytest.mark.parametrize("text,town", [
     ("Los cobros se extendieron a los comercios de San Juan de Lurigancho, en el este de Lima.", "Lurigancho"),
     ("He was sent to the Centro Penitenciario Madrid V, en Soto del Real, in 2021.", "Soto del Real"),

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import add_candidate
 from pipeline.nlp.facilities import PRISON_NAME_HEADS, PRISON_TYPE_WORDS
-from pipeline.nlp.lexicon import Entry, NgramIndex, fold, load_jsonl
+from pipeline.nlp.lexicon import Entry, NgramIndex, fold, load_json, load_jsonl
 from pipeline.nlp.names import SPANISH_ARTICLES
 from pipeline.nlp.tokenize_phrase import phrase_tokens
 
@@ -65,9 +65,10 @@ def _town_not_prison(doc: Doc, start: int, end: int) -> bool:
 
 
 class GazetteerMatcher:
-    def __init__(self, name: str, sources: dict[str, str], score: float):
+    def __init__(self, name: str, sources: dict[str, str], score: float, nationality_adjectives: str):
         self.name, self.score = name, score
         self.index = build_index(sources)
+        self.adjectives = set(load_json(nationality_adjectives, ["adjectives"])["adjectives"])
 
     def __call__(self, doc: Doc) -> Doc:
         for start, end, _surface, entry in self.index.matches([t.text for t in doc]):
@@ -82,12 +83,15 @@ class GazetteerMatcher:
                 continue
             if entry.label == "FACILITY" and _town_not_prison(doc, start, end):
                 continue
+            if start > 0 and doc[start - 1].text in self.adjectives and entry.label != "CRIMINAL_GROUP":
+                continue  # `Haitian National Police` is a longer name than the gazetteer's `National Police`
             add_candidate(doc, span, f"{self.name}:{entry.source}", self.score,
                           kb_id=f"{entry.label}:{entry.canonical}")
         return doc
 
 
 @Language.factory("crimeie_gazetteer", assigns=["doc.spans"],
-                  default_config={"sources": DEFAULT_SOURCES, "score": 0.9})
-def make_gazetteer(nlp: Language, name: str, *, sources: dict[str, str], score: float):
-    return GazetteerMatcher(name, dict(sources), score)
+                  default_config={"sources": DEFAULT_SOURCES, "score": 0.9,
+                                  "nationality_adjectives": "nationality_adjectives.json"})
+def make_gazetteer(nlp: Language, name: str, *, sources: dict[str, str], score: float, nationality_adjectives: str):
+    return GazetteerMatcher(name, dict(sources), score, nationality_adjectives)
