@@ -466,6 +466,24 @@ def test_a_known_organization_inside_a_longer_name_takes_the_whole_name(rule_nlp
     assert (name, "ORGANIZATION") in found
 
 
+@pytest.mark.parametrize("text,name", [
+    ("La operación estuvo a cargo de la Dirección de Lucha contra el Narcotráfico en Copán.",
+     "Dirección de Lucha contra el Narcotráfico"),
+    ("La Fiscalía Especializada contra la Extorsión abrió un caso.", "Fiscalía Especializada contra la Extorsión"),
+])
+def test_an_organization_named_for_what_it_fights_is_one_name(rule_nlp, text, name):
+    """The name runs through `contra`, and the crime in it is not a mention of its own (nested
+    names are not annotated separately)."""
+    found, _ = mentions(rule_nlp, text)
+    assert (name, "ORGANIZATION") in found
+    assert not any(label == "CRIMINAL_ACTIVITY" for _, label in found)
+
+
+def test_contra_between_two_groups_does_not_join_them(rule_nlp):
+    found, _ = mentions(rule_nlp, "El Tren de Aragua libra una guerra contra Los Meleán en Caracas.")
+    assert {("Tren de Aragua", "CRIMINAL_GROUP"), ("Los Meleán", "CRIMINAL_GROUP")} <= found
+
+
 @pytest.mark.parametrize("text,town", [
     ("Los cobros se extendieron a los comercios de San Juan de Lurigancho, en el este de Lima.", "Lurigancho"),
     ("He was sent to the Centro Penitenciario Madrid V, en Soto del Real, in 2021.", "Soto del Real"),

@@ -104,6 +104,17 @@ def _common_word_at_sentence_start(span: Span, lowercase_words: set[str]) -> boo
             and token.lower_ in lowercase_words)
 
 
+def _without_activities_inside_names(candidates: list[Span]) -> list[Span]:
+    """A capitalized activity word inside a longer organization's name is part of that name
+    (`Dirección de Lucha contra el Narcotráfico`, `Fiscalía Especializada contra la Extorsión`):
+    nested names are not annotated separately (GUIDELINES §2), so the activity candidate yields
+    to the name, whatever the components' priorities."""
+    names = [(s.start, s.end) for s in candidates if s.label_ == "ORGANIZATION" and len(s) > 1]
+    return [s for s in candidates
+            if not (s.label_ == "CRIMINAL_ACTIVITY" and s[0].text[:1].isupper() and not s[0].is_sent_start
+                    and any(a <= s.start and s.end <= b and b - a > len(s) for a, b in names))]
+
+
 class CandidateMerger:
     def __init__(self, name: str, priorities: dict[str, int], min_score: float, nationality_adjectives: str):
         self.name, self.priorities, self.min_score = name, priorities, min_score
@@ -130,6 +141,7 @@ class CandidateMerger:
                       if (s._.crimeie_score or 0.0) >= self.min_score]
         candidates = [s for s in candidates if s is not None and not self._nationality_adjective(s)
                       and not _common_word_at_sentence_start(s, lowercase_words)]
+        candidates = _without_activities_inside_names(candidates)
         chosen = choose_mentions(candidates, self.priorities)
         # A gazetteer entry's canonical name (`kb_id_`) ties `PCC` to `Primeiro Comando da Capital`;
         # keep it when another source won the same span.

@@ -71,9 +71,30 @@ class SpanishNames:
             if self.places is not None and self.places.lookup(" ".join(words)) and not extra \
                     and fold(words[0]) in ("los", "las", "san", "santa"):
                 continue  # `Los Angeles`, `Las Vegas`: a city, not a gang
+            if label == "ORGANIZATION":
+                end = _against_what(doc, end)
             span = Span(doc, start, end + extra, label=label)
             add_candidate(doc, span, f"{self.name}:{'group' if label == 'CRIMINAL_GROUP' else 'organization'}", self.score)
         return doc
+
+
+_AGAINST = {"contra", "against"}
+_AGAINST_ARTICLES = {"el", "la", "los", "las", "the"}
+
+
+def _against_what(doc: Doc, end: int) -> int:
+    """An organization named for what it fights runs on through a lowercase `contra` and the
+    capitalized words after it: `Dirección de Lucha contra el Narcotráfico`, `Dirección
+    Especializada contra las Organizaciones Criminales`."""
+    i = end
+    if i < len(doc) and doc[i].lower_ in _AGAINST and doc[i].is_lower:
+        i += 1
+        if i < len(doc) and doc[i].lower_ in _AGAINST_ARTICLES and doc[i].is_lower:
+            i += 1
+        runs = capitalized_runs(doc, i, min(i + 8, len(doc)))
+        if runs and runs[0][0] == i and not doc[i].is_sent_start:
+            return runs[0][1]
+    return end
 
 
 @Language.factory("crimeie_spanish_names", assigns=["doc.spans"], default_config={"score": 0.75})
