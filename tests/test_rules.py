@@ -484,6 +484,12 @@ def test_contra_between_two_groups_does_not_join_them(rule_nlp):
     assert {("Tren de Aragua", "CRIMINAL_GROUP"), ("Los Meleán", "CRIMINAL_GROUP")} <= found
 
 
+def test_a_place_known_by_a_longer_name_keeps_it(default_nlp):
+    """The NER marks only `Town` here; the gazetteer knows `Spanish Town`."""
+    found, _ = mentions(default_nlp, "Investigators say One Order collects protection money in Spanish Town.")
+    assert ("Spanish Town", "LOCATION") in found and ("Town", "LOCATION") not in found
+
+
 @pytest.mark.parametrize("text,town", [
     ("Los cobros se extendieron a los comercios de San Juan de Lurigancho, en el este de Lima.", "Lurigancho"),
     ("He was sent to the Centro Penitenciario Madrid V, en Soto del Real, in 2021.", "Soto del Real"),

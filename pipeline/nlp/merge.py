@@ -115,6 +115,15 @@ def _without_activities_inside_names(candidates: list[Span]) -> list[Span]:
                     and any(a <= s.start and s.end <= b and b - a > len(s) for a, b in names))]
 
 
+def _without_places_inside_known_places(candidates: list[Span]) -> list[Span]:
+    """A place the gazetteer knows by a longer name keeps it (`Spanish Town`, not the NER's
+    `Town`; `San Juan de Lurigancho`, not `Lurigancho`): a LOCATION candidate strictly inside a
+    longer gazetteer place yields to it."""
+    known = [(s.start, s.end) for s in candidates if s.label_ == "LOCATION" and s.id_.startswith("crimeie_places:")]
+    return [s for s in candidates
+            if not (s.label_ == "LOCATION" and any(a <= s.start and s.end <= b and b - a > len(s) for a, b in known))]
+
+
 class CandidateMerger:
     def __init__(self, name: str, priorities: dict[str, int], min_score: float, nationality_adjectives: str):
         self.name, self.priorities, self.min_score = name, priorities, min_score
@@ -142,6 +151,7 @@ class CandidateMerger:
         candidates = [s for s in candidates if s is not None and not self._nationality_adjective(s)
                       and not _common_word_at_sentence_start(s, lowercase_words)]
         candidates = _without_activities_inside_names(candidates)
+        candidates = _without_places_inside_known_places(candidates)
         chosen = choose_mentions(candidates, self.priorities)
         # A gazetteer entry's canonical name (`kb_id_`) ties `PCC` to `Primeiro Comando da Capital`;
         # keep it when another source won the same span.
