@@ -27,12 +27,12 @@ from spacy.tokens import Doc
 
 from pipeline.nlp.aliases import CLOSE_QUOTES, OPEN_QUOTES
 from pipeline.nlp.lexicon import facility_type_words, load_json
+from pipeline.nlp.names import ARTICLES
 from pipeline.textnorm import normalize_name
 from pipeline.unionfind import UnionFind
 
 _TYPE_WORDS = {"cartel", "cartél", "cartels", "the", "de", "del", "los", "las", "la", "el", "y", "and", "of"}
 _WORD = re.compile(r"\w+")
-_ARTICLES = {"the", "los", "las", "la", "el"}
 
 
 # Criminal groups are also named as an organization and by the family's plural (`Beltrán Leyva
@@ -121,7 +121,7 @@ def _join_short_forms(mentions: list[dict], uf: UnionFind) -> None:
              if m["label"] in ("ORGANIZATION", "FACILITY", "LOCATION", "CRIMINAL_GROUP")}
     for i, m in enumerate(mentions):
         if m["label"] == "CRIMINAL_GROUP":
-            while words[i] and words[i][0] in _ARTICLES:
+            while words[i] and words[i][0] in ARTICLES:
                 words[i] = words[i][1:]
     type_words = _facility_words()
     for i, short in words.items():

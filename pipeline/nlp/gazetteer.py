@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 from pipeline.nlp.extensions import add_candidate
 from pipeline.nlp.facilities import PRISON_NAME_HEADS, PRISON_TYPE_WORDS
 from pipeline.nlp.lexicon import Entry, NgramIndex, fold, load_json, load_jsonl
-from pipeline.nlp.names import SPANISH_ARTICLES
+from pipeline.nlp.names import ARTICLES
 from pipeline.nlp.tokenize_phrase import phrase_tokens
 
 DEFAULT_SOURCES = {"criminal_groups.jsonl": "CRIMINAL_GROUP", "organizations.jsonl": "ORGANIZATION",
@@ -40,7 +40,6 @@ def build_index(sources: dict[str, str]) -> NgramIndex:
     return index
 
 
-_LOWERCASE_ARTICLES = SPANISH_ARTICLES | {"the"}
 _PRISON_WORDS = PRISON_TYPE_WORDS | PRISON_NAME_HEADS
 
 
@@ -76,7 +75,7 @@ class GazetteerMatcher:
             # name (`los Trinitarios` -> `Trinitarios`), and for a facility neither is a lowercase
             # type word (`the port of Guayaquil` -> `Guayaquil`), GUIDELINES §2. Same entity.
             while start < end and not doc[start].text[:1].isupper() and (
-                    entry.label == "FACILITY" or doc[start].text in _LOWERCASE_ARTICLES):
+                    entry.label == "FACILITY" or doc[start].text in ARTICLES):
                 start += 1
             span = Span(doc, start, end, label=entry.label)
             if not span or not _capitalized(span):

@@ -104,6 +104,11 @@ def _common_word_at_sentence_start(span: Span, lowercase_words: set[str]) -> boo
             and token.lower_ in lowercase_words)
 
 
+def _strictly_inside(span: Span, outer: list[tuple[int, int]]) -> bool:
+    """`span` lies within one of the (start, end) token ranges `outer`, which is longer than it."""
+    return any(a <= span.start and span.end <= b and b - a > len(span) for a, b in outer)
+
+
 def _without_activities_inside_names(candidates: list[Span]) -> list[Span]:
     """A capitalized activity word inside a longer organization's name is part of that name
     (`Dirección de Lucha contra el Narcotráfico`, `Fiscalía Especializada contra la Extorsión`):
@@ -112,7 +117,7 @@ def _without_activities_inside_names(candidates: list[Span]) -> list[Span]:
     names = [(s.start, s.end) for s in candidates if s.label_ == "ORGANIZATION" and len(s) > 1]
     return [s for s in candidates
             if not (s.label_ == "CRIMINAL_ACTIVITY" and s[0].text[:1].isupper() and not s[0].is_sent_start
-                    and any(a <= s.start and s.end <= b and b - a > len(s) for a, b in names))]
+                    and _strictly_inside(s, names))]
 
 
 def _without_places_inside_known_places(candidates: list[Span]) -> list[Span]:
@@ -120,8 +125,7 @@ def _without_places_inside_known_places(candidates: list[Span]) -> list[Span]:
     `Town`; `San Juan de Lurigancho`, not `Lurigancho`): a LOCATION candidate strictly inside a
     longer gazetteer place yields to it."""
     known = [(s.start, s.end) for s in candidates if s.label_ == "LOCATION" and s.id_.startswith("crimeie_places:")]
-    return [s for s in candidates
-            if not (s.label_ == "LOCATION" and any(a <= s.start and s.end <= b and b - a > len(s) for a, b in known))]
+    return [s for s in candidates if not (s.label_ == "LOCATION" and _strictly_inside(s, known))]
 
 
 class CandidateMerger:

@@ -11,6 +11,8 @@ CONNECTORS = {"de", "del", "la", "las", "los", "y", "e", "el", "do", "da", "dos"
 #: Spanish articles: part of a name only where capitalized mid-sentence (`Los Meleán`, `El Salvador`),
 #: never where written in lowercase (`el Tren de Aragua`), GUIDELINES §2.
 SPANISH_ARTICLES = frozenset({"el", "la", "los", "las"})
+#: The definite articles of both languages, lowercase: never the first word of a name.
+ARTICLES = SPANISH_ARTICLES | {"the"}
 #: Capitalized function words that start sentences or titles but never a name.
 SENTENCE_WORDS = {"the", "a", "an", "in", "on", "at", "by", "for", "from", "with", "this", "that", "these",
                   "those", "his", "her", "its", "their", "our", "after", "before", "when", "while", "as",

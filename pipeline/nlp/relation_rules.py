@@ -69,12 +69,17 @@ def rule_relations(ctx: DocContext, head: Span, tail: Span) -> list[tuple[str, f
     return out
 
 
+def _actor_between(ctx: DocContext, start: int, end: int, own: set) -> bool:
+    """A person, group or organization named within tokens start..end-1 that is not one of the
+    entities `own`."""
+    return any(start <= e.start and e.end <= end and e.label_ in _ACTORS and e._.crimeie_entity not in own
+               for e in ctx.ents)
+
+
 def _no_actor_between(ctx: DocContext, first: Span, second: Span) -> bool:
     """No person, group or organization named between the two mentions, other than another
     mention of one of them (`la Policía Nacional Civil (PNC) capturó a ...`)."""
-    own = {first._.crimeie_entity, second._.crimeie_entity}
-    return not any(first.end <= e.start and e.end <= second.start and e.label_ in _ACTORS
-                   and e._.crimeie_entity not in own for e in ctx.ents)
+    return not _actor_between(ctx, first.end, second.start, {first._.crimeie_entity, second._.crimeie_entity})
 
 
 def _arrested_by_passive(ctx: DocContext, head: Span, tail: Span, words: list[str], max_words: int = 16) -> bool:
@@ -130,8 +135,7 @@ def _led_by(ctx: DocContext, person: Span, group: Span, max_words: int = 10) -> 
     if not agent or agent[0] > led[-1] + 2:
         return False
     start = group.end + agent[0] + 1
-    if any(group.end <= e.start and e.end <= start and e.label_ in _ACTORS
-           and e._.crimeie_entity != group._.crimeie_entity for e in ctx.ents):
+    if _actor_between(ctx, group.end, start, {group._.crimeie_entity}):
         return False  # `Y, allied with Z and led by X`: X leads Z
     # Between the agent word and this person: nothing, or earlier people of one list (`X y Z`).
     i = start

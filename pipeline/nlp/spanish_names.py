@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import add_candidate
 from pipeline.nlp.lexicon import cue_words, fold
-from pipeline.nlp.names import capitalized_runs, title_words, trim_run
+from pipeline.nlp.names import ARTICLES, capitalized_runs, title_words, trim_run
 
 _KEEP_AFTER = {"cartel", "cártel", "clan"}  # type words that belong to a group's name (GUIDELINES §2)
 
@@ -79,7 +79,6 @@ class SpanishNames:
 
 
 _AGAINST = {"contra", "against"}
-_AGAINST_ARTICLES = {"el", "la", "los", "las", "the"}
 
 
 def _against_what(doc: Doc, end: int) -> int:
@@ -89,7 +88,7 @@ def _against_what(doc: Doc, end: int) -> int:
     i = end
     if i < len(doc) and doc[i].lower_ in _AGAINST and doc[i].is_lower:
         i += 1
-        if i < len(doc) and doc[i].lower_ in _AGAINST_ARTICLES and doc[i].is_lower:
+        if i < len(doc) and doc[i].lower_ in ARTICLES and doc[i].is_lower:
             i += 1
         runs = capitalized_runs(doc, i, min(i + 8, len(doc)))
         if runs and runs[0][0] == i and not doc[i].is_sent_start:
