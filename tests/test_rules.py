@@ -683,6 +683,24 @@ def test_a_known_place_after_a_locative_word_is_not_a_person(default_nlp, text, 
     assert (place, "LOCATION") in found and (place, "PERSON") not in found
 
 
+@pytest.mark.parametrize("text,place", [
+    # GUIDELINES §2: a district named for a bridge is a place, whatever a model learned from `Puente Grande` the prison.
+    ("Police broke up the extortion ring in the district of Puente Piedra. Bus drivers in Puente Piedra paid weekly.",
+     "Puente Piedra"),
+    ("The gang charged vendors in the Puente Alto neighbourhood, and residents of Puente Alto closed their shops.",
+     "Puente Alto"),
+])
+def test_a_name_the_text_calls_a_district_or_neighbourhood_is_a_location_in_every_mention(default_nlp, text, place):
+    doc = default_nlp(text)
+    assert [e.label_ for e in doc.ents if e.text == place] == ["LOCATION", "LOCATION"]
+
+
+def test_a_prison_named_after_its_town_stays_a_facility_where_a_type_word_says_so(default_nlp):
+    doc = default_nlp("He grew up in the town of Itagüí and later served his sentence in the Itagüí "
+                      "maximum-security prison.")
+    assert [e.label_ for e in doc.ents if e.text == "Itagüí"] == ["LOCATION", "FACILITY"]
+
+
 def test_a_place_name_that_is_a_persons_surname_stays_a_person(default_nlp):
     doc = default_nlp("Héctor Guerrero Flores fled. Police said Guerrero was hiding in Chile.")
     assert [e.label_ for e in doc.ents if e.text == "Guerrero"] == ["PERSON"]

@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import add_candidate
-from pipeline.nlp.lexicon import Entry, NgramIndex, facility_type_words, fold, load_jsonl
+from pipeline.nlp.lexicon import Entry, NgramIndex, cue_words, facility_type_words, fold, load_jsonl
 from pipeline.nlp.relation_features import triggers
 from pipeline.nlp.tokenize_phrase import phrase_tokens
 from pipeline.textnorm import normalize_name
@@ -165,8 +165,32 @@ def _after_locative(doc: Doc, ent: Span) -> bool:
     return ent.start > 0 and doc[ent.start - 1].lower_ in LOCATIVE_WORDS
 
 
+#: What may stand between a settlement noun and the name it introduces (`the town of`, `el municipio de`).
+_BETWEEN_NOUN_AND_NAME = {"of", "de", "del", "the", "el", "la", "los", "las"}
+
+
+def kind_from_noun(ent: Span, settlement: frozenset[str], settlement_after: frozenset[str],
+                   building: frozenset[str]) -> str | None:
+    """The label that a lowercase noun for a kind of place gives the name beside it: `la aldea El
+    Espíritu`, `the town of Mirebalais`, `the Bellavista neighborhood` name settlements (LOCATION);
+    `el mercado San Isidro` names a building (FACILITY). With `de` between, a building noun says
+    where the building is (`un hospital de Morelia`), so it decides nothing."""
+    doc = ent.doc
+    i = ent.start - 1
+    if i >= 0 and doc[i].is_lower and fold(doc[i].text) in building:
+        return "FACILITY"
+    if ent.end < len(doc) and doc[ent.end].is_lower and fold(doc[ent.end].text) in settlement_after:
+        return "LOCATION"
+    while i >= 0 and i >= ent.start - 2 and doc[i].lower_ in _BETWEEN_NOUN_AND_NAME:
+        i -= 1
+    if i >= 0 and doc[i].is_lower and fold(doc[i].text) in settlement:
+        return "LOCATION"
+    return None
+
+
 class PlaceKeys:
-    """After the merge: keys and coordinates for LOCATION mentions; surnames back to PERSON.
+    """After the merge: keys and coordinates for LOCATION mentions; surnames back to PERSON;
+    LOCATION or FACILITY as the noun beside a name says (`la aldea El Espíritu`).
 
     A country abbreviation used as a modifier (`U.S. prosecutors`, `US officials`) is a
     nationality adjective, not a place mention (GUIDELINES §4), so it is dropped.
@@ -178,6 +202,9 @@ class PlaceKeys:
         self.modifier_abbreviations = set(modifier_abbreviations)
         self.facility_words = facility_type_words()
         self.detention_words = triggers()["IMPRISONED_IN"]
+        cues = cue_words()
+        self.kind_nouns = tuple(frozenset(fold(w) for w in cues[key])
+                                for key in ("settlement_nouns", "settlement_nouns_after", "building_nouns"))
 
     def _is_modifier(self, doc: Doc, ent: Span) -> bool:
         if ent.text not in self.modifier_abbreviations or ent.end >= len(doc):
@@ -196,6 +223,14 @@ class PlaceKeys:
             return False
         return _after_locative(doc, ent) or folded in place_names
 
+    def _near_facility_word(self, doc: Doc, ent: Span, own_words: bool = True) -> bool:
+        """A facility type word within four words of the mention (`the ports of Manzanillo`,
+        `the Itagüí maximum-security prison`), or among its own words unless `own_words` is False
+        (`Puente Alto` is named for a bridge; it is not one)."""
+        before, after = doc[max(ent.start - 4, 0):ent.start], doc[ent.end:min(ent.end + 4, len(doc))]
+        window = [*before, *(ent if own_words else ()), *after]
+        return any(fold(t.text) in self.facility_words or fold(t.lemma_) in self.facility_words for t in window)
+
     def _place_read_as_facility(self, doc: Doc, ent: Span, ents: list[Span]) -> bool:
         """A model FACILITY that is a known town or region after a locative word, with nothing
         around it that makes it a facility (`the bus from Monterrey`): no type word within four
@@ -205,8 +240,7 @@ class PlaceKeys:
             return False
         if not _after_locative(doc, ent):
             return False
-        window = doc[max(ent.start - 4, 0):min(ent.end + 4, len(doc))]
-        if any(fold(t.text) in self.facility_words or fold(t.lemma_) in self.facility_words for t in window):
+        if self._near_facility_word(doc, ent):
             return False
         if any(fold(t.lemma_ or t.text) in self.detention_words or fold(t.text) in self.detention_words
                for t in ent.sent):
@@ -214,6 +248,27 @@ class PlaceKeys:
         folded = normalize_name(ent.text)
         return not any(e.label_ == "FACILITY" and not e.id_.startswith("crimeie_ner") and normalize_name(e.text) == folded
                        for e in ents)
+
+    def _labelled_by_kind_nouns(self, ents: list[Span]) -> list[Span]:
+        """A place or building the text names by its kind (`kind_from_noun`) takes that label, and
+        so do the other mentions of the same name in the article, which the writer no longer
+        introduces (`desde El Espíritu hacia Santa Rosa de Copán`). A model that has learned
+        `Puente Grande` the prison reads other names as facilities; the writer's noun settles it.
+        Only LOCATION and FACILITY trade labels here."""
+        kinds: dict[str, str] = {}
+        for e in ents:
+            if e.label_ in ("LOCATION", "FACILITY"):
+                kind = kind_from_noun(e, *self.kind_nouns)
+                if kind is not None:
+                    kinds.setdefault(normalize_name(e.text), kind)
+        if not kinds:
+            return ents
+        # A prison named after its town keeps its own label where a type word says so
+        # (`the town of Itagüí` ... `the Itagüí maximum-security prison`).
+        return [_relabel(e, kinds[name], ">kind_noun")
+                if e.label_ in ("LOCATION", "FACILITY") and kinds.get(name := normalize_name(e.text), e.label_) != e.label_
+                and (kind_from_noun(e, *self.kind_nouns) or not self._near_facility_word(e.doc, e, own_words=False))
+                else e for e in ents]
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
@@ -227,6 +282,7 @@ class PlaceKeys:
                       and self._place_named_person(doc, e, person_words, place_names) else e for e in ents]
         relabelled = [_relabel(e, "LOCATION", ">place") if self._place_read_as_facility(doc, e, ents) else e
                       for e in relabelled]
+        relabelled = self._labelled_by_kind_nouns(relabelled)
         changed = any(a is not b for a, b in zip(relabelled, ents))
         ents = relabelled
         countries = {p.key for e in ents if e.label_ == "LOCATION"
