@@ -50,6 +50,8 @@ def rule_relations_found(nlp, text):
     ("The gang grew out of Venezuela's Aragua state.", ("Aragua", "LOCATED_IN", "Venezuela", "place_possessive")),
     ("Residents of Texcaltitlán, a farming municipality in the south of the State of Mexico, fought back.",
      ("Texcaltitlán", "LOCATED_IN", "State of Mexico", "place_in_place")),
+    ("Los detenidos fueron trasladados a Tucupido, en el estado Guárico.",
+     ("Tucupido", "LOCATED_IN", "Guárico", "place_in_place")),
     ("On Friday the CICPC arrested Wilmer Pérez in Maracaibo.", ("Wilmer Pérez", "ARRESTED_BY", "CICPC", "arrest_verb")),
     ("La Policía Nacional capturó en Cúcuta a Jhon Jairo Rojas.",
      ("Jhon Jairo Rojas", "ARRESTED_BY", "Policía Nacional", "arrest_verb")),

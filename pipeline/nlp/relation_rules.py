@@ -182,8 +182,9 @@ def _member_role(ctx: DocContext, head: Span, tail: Span, words: list[str] | Non
 
 def _place_phrase(ctx: DocContext, head: Span, tail: Span, max_words: int = 9) -> bool:
     """`Tocuyito, a town on the southern edge of Valencia`, `Tocorón prison in Aragua`,
-    `Texcaltitlán, a farming municipality in the south of the State of Mexico`: the head, then a
-    phrase of place words ending in a containment preposition, then the tail."""
+    `Texcaltitlán, a farming municipality in the south of the State of Mexico`, `Tocorón, en el
+    estado Aragua`: the head, then a phrase of place words ending in a containment preposition
+    (or in one and a division's noun), then the tail."""
     if not head.end < tail.start <= head.end + max_words or ctx.sent_index[head.start] != ctx.sent_index[tail.start]:
         return False
     if any(i in ctx.label_starting for i in range(head.end, tail.start)):
@@ -194,6 +195,13 @@ def _place_phrase(ctx: DocContext, head: Span, tail: Span, max_words: int = 9) -
     end = len(words)
     while end > start and words[end - 1] in lists["articles"]:
         end -= 1
+    if end - start >= 2 and words[end - 1] in lists["name_nouns"]:
+        # `en el estado Aragua`, `del municipio José Tadeo Monagas`: the division's noun, then its name.
+        k = end - 1
+        while k > start and words[k - 1] in lists["articles"]:
+            k -= 1
+        if k > start and words[k - 1] in lists["containment_prepositions"]:
+            end = k
     if end == start or words[end - 1] not in lists["containment_prepositions"]:
         return False
     rest = range(head.end + start, head.end + end - 1)
