@@ -210,6 +210,12 @@ def test_nickname_inside_a_name_runs_first_letter_to_last(rule_nlp, text, span):
     assert (span, "PERSON") in found
 
 
+def test_two_nicknames_in_straight_quotes_are_two_mentions_not_one_name(rule_nlp):
+    """GUIDELINES §2: each nickname is a span; the `y` between two quoted nicknames is no nickname."""
+    found, _ = mentions(rule_nlp, 'Cayeron dos jóvenes conocidos como "Caraota" y "El Menor", según la policía.')
+    assert not any('" y "' in text for text, _ in found)
+
+
 @pytest.mark.parametrize("text,full,acronym,label", [
     ("Agents of the Cuerpo de Investigaciones Científicas, Penales y Criminalísticas (CICPC) made arrests. The CICPC said so.",
      "Cuerpo de Investigaciones Científicas, Penales y Criminalísticas", "CICPC", "ORGANIZATION"),

@@ -425,8 +425,11 @@ class AliasFinder:
                 continue
             first, end, after = quoted
             words = doc[first + 1:end] if doc[first].lower_ in self.articles and end - first > 1 else doc[first:end]
+            # Not `"Caraota" y "El Menor"`: with straight quotes the `y` between two nicknames is
+            # quoted too, and a nickname is more than a connector.
             if after < len(doc) and is_capitalized(doc[after]) \
-                    and all(is_capitalized(t) or t.like_num or t.text in CONNECTORS for t in words):
+                    and all(is_capitalized(t) or t.like_num or t.text in CONNECTORS for t in words) \
+                    and any(is_capitalized(t) or t.like_num for t in words):
                 before = name_before(doc, i, self.titles)
                 tail = _name_after(doc, after, 3)
                 if before and tail:
