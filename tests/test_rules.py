@@ -712,6 +712,11 @@ def test_a_place_name_that_is_a_persons_surname_stays_a_person(default_nlp):
     assert [e.label_ for e in doc.ents if e.text == "Guerrero"] == ["PERSON"]
 
 
+def test_the_republic_alone_is_no_place_but_a_named_republic_is(default_nlp):
+    found, _ = mentions(default_nlp, "El fiscal general de la República dijo que la República Dominicana extraditó al capo.")
+    assert ("República", "LOCATION") not in found and ("República Dominicana", "LOCATION") in found
+
+
 def test_a_lowercase_article_stays_out_of_a_gazetteer_name(rule_nlp):
     """GUIDELINES §2: `los Trinitarios` -> `Trinitarios`; `Los Trinitarios` mid-sentence keeps it."""
     found, _ = mentions(rule_nlp, "El joven era integrante de los Trinitarios, según la policía.")

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.nlp.extensions import CANDIDATES
-from pipeline.nlp.lexicon import facility_type_words, fold, load_json
+from pipeline.nlp.lexicon import cue_words, facility_type_words, fold, load_json
 from pipeline.nlp.names import SENTENCE_WORDS
 
 DEFAULT_PRIORITIES = {
@@ -132,6 +132,8 @@ class CandidateMerger:
     def __init__(self, name: str, priorities: dict[str, int], min_score: float, nationality_adjectives: str):
         self.name, self.priorities, self.min_score = name, priorities, min_score
         self.adjectives = set(load_json(nationality_adjectives, ["adjectives"])["adjectives"])
+        #: `el fiscal general de la República`: the word alone names no particular place or body.
+        self.not_names_alone = {fold(w) for w in cue_words()["not_a_name_alone"]}
 
     def _nationality_adjective(self, span: Span) -> bool:
         """`Colombian`, `Colombian army`: a nationality adjective with nothing capitalized after it
@@ -153,7 +155,8 @@ class CandidateMerger:
         candidates = [_trimmed(s, capitalized_inside) for s in doc.spans.get(CANDIDATES, [])
                       if (s._.crimeie_score or 0.0) >= self.min_score]
         candidates = [s for s in candidates if s is not None and not self._nationality_adjective(s)
-                      and not _common_word_at_sentence_start(s, lowercase_words)]
+                      and not _common_word_at_sentence_start(s, lowercase_words)
+                      and not (len(s) == 1 and fold(s.text) in self.not_names_alone)]
         candidates = _without_activities_inside_names(candidates)
         candidates = _without_places_inside_known_places(candidates)
         chosen = choose_mentions(candidates, self.priorities)
