@@ -701,6 +701,24 @@ def test_a_name_the_text_calls_a_district_or_neighbourhood_is_a_location_in_ever
     assert [e.label_ for e in doc.ents if e.text == place] == ["LOCATION", "LOCATION"]
 
 
+@pytest.mark.parametrize("text,place", [
+    # A village or barrio that bears a man's name is a place when the writer says what kind of place it is.
+    ("Los vecinos del barrio Simón Rodríguez denunciaron los cobros. En Simón Rodríguez nadie abre de noche.",
+     "Simón Rodríguez"),
+    ("Gunmen burned the bodies near Juan Frío, a village in Villa del Rosario. Juan Frío was emptied within weeks.",
+     "Juan Frío"),
+])
+def test_a_settlement_named_like_a_person_is_a_location_where_the_text_calls_it_one(default_nlp, text, place):
+    doc = default_nlp(text)
+    labels = [e.label_ for e in doc.ents if e.text == place]
+    assert labels and set(labels) == {"LOCATION"}
+
+
+def test_a_person_introduced_with_a_job_is_still_a_person(default_nlp):
+    doc = default_nlp("Pedro Zambrano, a town councillor, was shot outside his home.")
+    assert ("Pedro Zambrano", "PERSON") in {(e.text, e.label_) for e in doc.ents}
+
+
 def test_a_prison_named_after_its_town_stays_a_facility_where_a_type_word_says_so(default_nlp):
     doc = default_nlp("He grew up in the town of Itagüí and later served his sentence in the Itagüí "
                       "maximum-security prison.")

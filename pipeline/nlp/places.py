@@ -167,14 +167,40 @@ def _after_locative(doc: Doc, ent: Span) -> bool:
 
 #: What may stand between a settlement noun and the name it introduces (`the town of`, `el municipio de`).
 _BETWEEN_NOUN_AND_NAME = {"of", "de", "del", "the", "el", "la", "los", "las"}
+#: The labels a settlement or building noun may correct: a model also reads villages as people.
+_KIND_LABELS = ("LOCATION", "FACILITY", "PERSON")
+
+
+#: What may follow a settlement noun in an apposition (`Mirebalais, a town in the Centre department`).
+_AFTER_APPOSITION_NOUN = {"in", "of", "on", "near", "en", "de", "del", "cerca", "that", "where", "which", "donde", "que",
+                          ",", ".", ";", ":", "—", "–"}
+_APPOSITION_ARTICLES = {"a", "an", "the", "la", "el", "un", "una"}
+
+
+def _settlement_apposition(ent: Span, settlement: frozenset[str]) -> bool:
+    """`Mirebalais, a town in the Centre department`, `Compensa, the district that ...`, `Lomé, la
+    capital de Togo`: a comma, an article, at most two describing words, a settlement noun, and a
+    preposition, relative word or punctuation after it (not `X, a town councillor`)."""
+    doc, k = ent.doc, ent.end
+    if k + 2 >= len(doc) or doc[k].text != "," or doc[k + 1].lower_ not in _APPOSITION_ARTICLES:
+        return False
+    k += 2
+    for _ in range(3):
+        if k + 1 >= len(doc) or not doc[k].is_lower:
+            return False
+        if fold(doc[k].text) in settlement:
+            return doc[k + 1].lower_ in _AFTER_APPOSITION_NOUN
+        k += 1
+    return False
 
 
 def kind_from_noun(ent: Span, settlement: frozenset[str], settlement_after: frozenset[str],
                    building: frozenset[str]) -> str | None:
     """The label that a lowercase noun for a kind of place gives the name beside it: `la aldea El
-    Espíritu`, `the town of Mirebalais`, `the Bellavista neighborhood` name settlements (LOCATION);
-    `el mercado San Isidro` names a building (FACILITY). With `de` between, a building noun says
-    where the building is (`un hospital de Morelia`), so it decides nothing."""
+    Espíritu`, `the town of Mirebalais`, `the Bellavista neighborhood`, `Juan Frío, a village in
+    Villa del Rosario` name settlements (LOCATION); `el mercado San Isidro` names a building
+    (FACILITY). With `de` between, a building noun says where the building is (`un hospital de
+    Morelia`), so it decides nothing."""
     doc = ent.doc
     i = ent.start - 1
     if i >= 0 and doc[i].is_lower and fold(doc[i].text) in building:
@@ -184,6 +210,8 @@ def kind_from_noun(ent: Span, settlement: frozenset[str], settlement_after: froz
     while i >= 0 and i >= ent.start - 2 and doc[i].lower_ in _BETWEEN_NOUN_AND_NAME:
         i -= 1
     if i >= 0 and doc[i].is_lower and fold(doc[i].text) in settlement:
+        return "LOCATION"
+    if _settlement_apposition(ent, settlement):
         return "LOCATION"
     return None
 
@@ -253,22 +281,30 @@ class PlaceKeys:
         """A place or building the text names by its kind (`kind_from_noun`) takes that label, and
         so do the other mentions of the same name in the article, which the writer no longer
         introduces (`desde El Espíritu hacia Santa Rosa de Copán`). A model that has learned
-        `Puente Grande` the prison reads other names as facilities; the writer's noun settles it.
-        Only LOCATION and FACILITY trade labels here."""
+        `Puente Grande` the prison reads other names as facilities, and `José Félix Ribas` is a
+        man's name before it is a barrio; the writer's noun settles it. A person may become a
+        place here, never a building."""
         kinds: dict[str, str] = {}
         for e in ents:
-            if e.label_ in ("LOCATION", "FACILITY"):
+            if e.label_ in _KIND_LABELS:
                 kind = kind_from_noun(e, *self.kind_nouns)
-                if kind is not None:
+                if kind is not None and (kind == "LOCATION" or e.label_ != "PERSON"):
                     kinds.setdefault(normalize_name(e.text), kind)
         if not kinds:
             return ents
-        # A prison named after its town keeps its own label where a type word says so
-        # (`the town of Itagüí` ... `the Itagüí maximum-security prison`).
-        return [_relabel(e, kinds[name], ">kind_noun")
-                if e.label_ in ("LOCATION", "FACILITY") and kinds.get(name := normalize_name(e.text), e.label_) != e.label_
-                and (kind_from_noun(e, *self.kind_nouns) or not self._near_facility_word(e.doc, e, own_words=False))
-                else e for e in ents]
+
+        def follows(e: Span, name: str) -> bool:
+            kind = kinds.get(name)
+            if kind is None or kind == e.label_ or e.label_ not in _KIND_LABELS or (e.label_ == "PERSON" and kind != "LOCATION"):
+                return False
+            if kind_from_noun(e, *self.kind_nouns):
+                return True
+            # Elsewhere only a model's guess follows. A prison named after its town keeps the label a
+            # gazetteer or a type word gives it (`Tocuyito, a town on the edge of Valencia` ...
+            # `took control of Tocuyito`; `the Itagüí maximum-security prison`).
+            return e.id_.startswith("crimeie_ner") and not self._near_facility_word(e.doc, e, own_words=False)
+
+        return [_relabel(e, kinds[name], ">kind_noun") if follows(e, name := normalize_name(e.text)) else e for e in ents]
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
