@@ -285,6 +285,18 @@ def test_los_angeles_stays_a_city(rule_nlp):
     assert next(e for e in doc.ents if e.text == "Los Angeles")._.crimeie_key.startswith("US|geonames:")
 
 
+@pytest.mark.parametrize("text,place,key", [
+    # States known by a shorter name than ISO 3166-2 gives them (`Michoacán de Ocampo`).
+    ("La Familia Michoacana was born in Michoacán.", "Michoacán", "MX-MIC"),
+    ("Fue recluido en Almoloya de Juárez, Estado de México, tras su captura.", "Estado de México", "MX-MEX"),
+    ("The prison lies in the State of Mexico, north of the capital.", "State of Mexico", "MX-MEX"),
+])
+def test_a_state_known_by_its_short_name_is_a_location_with_its_iso_code(rule_nlp, text, place, key):
+    found, doc = mentions(rule_nlp, text)
+    assert (place, "LOCATION") in found
+    assert next(e for e in doc.ents if e.text == place)._.crimeie_key == key
+
+
 def test_guerrero_the_state_and_guerrero_the_surname(default_nlp):
     doc = default_nlp("Héctor Guerrero Flores fled. Guerrero was last seen in Chile. Violence rose in the state of Guerrero, Mexico.")
     labels = [(e.text, e.label_, e.start_char) for e in doc.ents if e.text == "Guerrero"]

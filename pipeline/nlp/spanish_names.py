@@ -69,8 +69,8 @@ class SpanishNames:
             if end - start == 1 and not extra and label != "CRIMINAL_GROUP":
                 continue
             if self.places is not None and self.places.lookup(" ".join(words)) and not extra \
-                    and fold(words[0]) in ("los", "las", "san", "santa"):
-                continue  # `Los Angeles`, `Las Vegas`: a city, not a gang
+                    and fold(words[0]) in ("los", "las", "san", "santa", "estado"):
+                continue  # `Los Angeles`, `Las Vegas`: a city, not a gang; `Estado de México` a state
             if label == "ORGANIZATION":
                 end = _against_what(doc, end)
             span = Span(doc, start, end + extra, label=label)
