@@ -8,8 +8,9 @@ accents and case on both sides. Keys: `VE` for a country, `VE-D` for a subdivisi
 
 Two components: `crimeie_places` proposes LOCATION candidates; `crimeie_place_keys` runs after
 the merge, gives every LOCATION its key and coordinates, prefers places in countries the
-article names, and turns a "place" that is really the surname of a person in the article
-(`Guerrero`) back into PERSON.
+article names, turns a "place" that is really the surname of a person in the article
+(`Guerrero`) back into PERSON, and labels a name by the noun the writer puts beside it (`la
+aldea El Espíritu` is a LOCATION, `el mercado San Isidro` a FACILITY).
 """
 
 from __future__ import annotations
@@ -225,7 +226,8 @@ def kind_from_noun(ent: Span, settlement: frozenset[str], settlement_after: froz
 
 class PlaceKeys:
     """After the merge: keys and coordinates for LOCATION mentions; surnames back to PERSON;
-    LOCATION or FACILITY as the noun beside a name says (`la aldea El Espíritu`).
+    LOCATION or FACILITY as the noun beside a name says (`la aldea El Espíritu`, `del barrio José
+    Félix Ribas`: also a model's PERSON).
 
     A country abbreviation used as a modifier (`U.S. prosecutors`, `US officials`) is a
     nationality adjective, not a place mention (GUIDELINES §4), so it is dropped.
