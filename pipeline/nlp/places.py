@@ -293,27 +293,28 @@ class PlaceKeys:
         `Puente Grande` the prison reads other names as facilities, and `José Félix Ribas` is a
         man's name before it is a barrio; the writer's noun settles it. A person may become a
         place here, never a building."""
+        # Each mention's own noun, read once: it decides the name, and it lets the mention follow.
+        own = [kind_from_noun(e, *self.kind_nouns) if e.label_ in _KIND_LABELS else None for e in ents]
+        names = [normalize_name(e.text) for e in ents]
         kinds: dict[str, str] = {}
-        for e in ents:
-            if e.label_ in _KIND_LABELS:
-                kind = kind_from_noun(e, *self.kind_nouns)
-                if kind is not None and (kind == "LOCATION" or e.label_ != "PERSON"):
-                    kinds.setdefault(normalize_name(e.text), kind)
+        for e, kind, name in zip(ents, own, names):
+            if kind is not None and (kind == "LOCATION" or e.label_ != "PERSON"):
+                kinds.setdefault(name, kind)
         if not kinds:
             return ents
 
-        def follows(e: Span, name: str) -> bool:
-            kind = kinds.get(name)
+        def follows(e: Span, own_kind: str | None, kind: str | None) -> bool:
             if kind is None or kind == e.label_ or e.label_ not in _KIND_LABELS or (e.label_ == "PERSON" and kind != "LOCATION"):
                 return False
-            if kind_from_noun(e, *self.kind_nouns):
+            if own_kind is not None:
                 return True
             # Elsewhere only a model's guess follows. A prison named after its town keeps the label a
             # gazetteer or a type word gives it (`Tocuyito, a town on the edge of Valencia` ...
             # `took control of Tocuyito`; `the Itagüí maximum-security prison`).
             return e.id_.startswith("crimeie_ner") and not self._near_facility_word(e.doc, e, own_words=False)
 
-        return [_relabel(e, kinds[name], ">kind_noun") if follows(e, name := normalize_name(e.text)) else e for e in ents]
+        return [_relabel(e, kinds[name], ">kind_noun") if follows(e, own_kind, kinds.get(name)) else e
+                for e, own_kind, name in zip(ents, own, names)]
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
