@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import add_candidate, add_link
 from pipeline.nlp.facilities import PRISON_MODIFIERS, PRISON_NAME_HEADS, PRISON_TYPE_WORDS, number_after
-from pipeline.nlp.lexicon import cue_words, fold, load_json
+from pipeline.nlp.lexicon import fold, folded_cues, load_json
 from pipeline.nlp.names import CONNECTORS, SENTENCE_WORDS, is_capitalized, is_word_hyphen, title_words
 
 OPEN_QUOTES = {"“", "\"", "'", "‘", "«", "„"}
@@ -102,7 +102,7 @@ class AliasFinder:
         self.weak = {tuple(c) for c in data["weak_cues"]}
         self.name_required = {tuple(c) for c in data.get("name_required_cues", [])}
         self.articles = set(data["lowercase_articles"])
-        self.group_words = {fold(w) for w in cue_words()["group_type_words"]}
+        self.group_words = folded_cues("group_type_words")
         self.group_articles = set(data.get("group_articles", []))
         self.titles = title_words()
         self.verbs_before_cue = set(data.get("verbs_before_cue", []))

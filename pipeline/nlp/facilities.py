@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import add_candidate
-from pipeline.nlp.lexicon import cue_words, fold
+from pipeline.nlp.lexicon import fold, folded_cues
 from pipeline.nlp.names import CONNECTORS, SENTENCE_WORDS, capitalized_runs, is_capitalized, title_words
 
 _PRISON_HEADS = {"prison", "jail", "penitentiary", "penitenciaria", "carcel", "reclusorio", "penal", "presidio",
@@ -57,10 +57,10 @@ class FacilityFinder:
     def __init__(self, name: str, score: float):
         self.name, self.score = name, score
         self.titles = title_words()
-        heads = {fold(h) for h in cue_words()["facility_heads"]}
+        heads = folded_cues("facility_heads")
         #: Two-word type words that open a name (`Unidade Prisional do Puraquequara`).
         self.opening_pairs = {h for h in heads if h.count(" ") == 1}
-        self.final_words = {fold(w) for w in cue_words()["facility_final_words"]}
+        self.final_words = folded_cues("facility_final_words")
 
     def _add(self, doc: Doc, start: int, end: int, rule: str) -> None:
         if end > start:

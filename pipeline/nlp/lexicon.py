@@ -117,9 +117,16 @@ def cue_words() -> dict:
                                         "settlement_nouns_after", "building_nouns", "not_a_name_alone"])
 
 
+@lru_cache(maxsize=None)
+def folded_cues(*keys: str) -> frozenset[str]:
+    """The words of these cue_words.json lists together, accents folded and lowercased, as the
+    components compare them with folded tokens."""
+    cues = cue_words()
+    return frozenset(fold(w) for key in keys for w in cues[key])
+
+
 @lru_cache(maxsize=1)
 def facility_type_words() -> frozenset[str]:
     """The one-word facility type words, folded (`prison`, `cárcel`, `airport`, `base`): those that
     open or close a facility's name (cue_words.json `facility_heads`, `facility_final_words`)."""
-    cues = cue_words()
-    return frozenset(fold(w) for w in cues["facility_heads"] + cues["facility_final_words"] if " " not in w)
+    return frozenset(w for w in folded_cues("facility_heads", "facility_final_words") if " " not in w)

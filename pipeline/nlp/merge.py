@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.nlp.extensions import CANDIDATES
-from pipeline.nlp.lexicon import cue_words, facility_type_words, fold, load_json
+from pipeline.nlp.lexicon import facility_type_words, fold, folded_cues, load_json
 from pipeline.nlp.names import SENTENCE_WORDS
 
 DEFAULT_PRIORITIES = {
@@ -133,7 +133,7 @@ class CandidateMerger:
         self.name, self.priorities, self.min_score = name, priorities, min_score
         self.adjectives = set(load_json(nationality_adjectives, ["adjectives"])["adjectives"])
         #: `el fiscal general de la República`: the word alone names no particular place or body.
-        self.not_names_alone = {fold(w) for w in cue_words()["not_a_name_alone"]}
+        self.not_names_alone = folded_cues("not_a_name_alone")
 
     def _nationality_adjective(self, span: Span) -> bool:
         """`Colombian`, `Colombian army`: a nationality adjective with nothing capitalized after it

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from pipeline.nlp.lexicon import cue_words, fold
+from pipeline.nlp.lexicon import fold, folded_cues
 
 CONNECTORS = {"de", "del", "la", "las", "los", "y", "e", "el", "do", "da", "dos", "das"}
 #: Spanish articles: part of a name only where capitalized mid-sentence (`Los Meleán`, `El Salvador`),
@@ -34,9 +34,8 @@ def is_capitalized(token: Token) -> bool:
     return bool(text) and text[0].isupper() and any(c.isalpha() for c in text)
 
 
-def title_words() -> set[str]:
-    cues = cue_words()
-    return {fold(w) for w in cues["person_titles_en"] + cues["person_titles_es"]}
+def title_words() -> frozenset[str]:
+    return folded_cues("person_titles_en", "person_titles_es")
 
 
 def is_word_hyphen(doc: Doc, j: int) -> bool:

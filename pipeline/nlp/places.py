@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import add_candidate
-from pipeline.nlp.lexicon import Entry, NgramIndex, cue_words, facility_type_words, fold, load_jsonl
+from pipeline.nlp.lexicon import Entry, NgramIndex, facility_type_words, fold, folded_cues, load_jsonl
 from pipeline.nlp.relation_features import triggers
 from pipeline.nlp.tokenize_phrase import phrase_tokens
 from pipeline.textnorm import normalize_name
@@ -239,9 +239,7 @@ class PlaceKeys:
         self.modifier_abbreviations = set(modifier_abbreviations)
         self.facility_words = facility_type_words()
         self.detention_words = triggers()["IMPRISONED_IN"]
-        cues = cue_words()
-        self.kind_nouns = tuple(frozenset(fold(w) for w in cues[key])
-                                for key in ("settlement_nouns", "settlement_nouns_after", "building_nouns"))
+        self.kind_nouns = tuple(folded_cues(key) for key in ("settlement_nouns", "settlement_nouns_after", "building_nouns"))
 
     def _is_modifier(self, doc: Doc, ent: Span) -> bool:
         if ent.text not in self.modifier_abbreviations or ent.end >= len(doc):

@@ -10,32 +10,23 @@ place (`Los Angeles`) is left to the place component. Runs with no cue are left 
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import add_candidate
-from pipeline.nlp.lexicon import cue_words, fold
+from pipeline.nlp.lexicon import fold, folded_cues
 from pipeline.nlp.names import ARTICLES, capitalized_runs, title_words, trim_run
 
 _KEEP_AFTER = {"cartel", "cártel", "clan"}  # type words that belong to a group's name (GUIDELINES §2)
-
-
-@lru_cache(maxsize=1)
-def _folded_cues() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """Group heads, group cues and organization cues, folded once: `classify_run` runs for every
-    capitalized run of every document."""
-    cues = cue_words()
-    return tuple(frozenset(fold(w) for w in cues[key])
-                 for key in ("group_name_heads", "group_cues", "organization_cues"))
 
 
 def classify_run(words: list[str], next_words: list[str]) -> tuple[str | None, int]:
     """(label, extra tokens to take from `next_words`) for a capitalized run, or (None, 0)."""
     folded = [fold(w) for w in words]
     following = [fold(w) for w in next_words]
-    group_heads, group_cues, org_cues = _folded_cues()
+    # Cached by folded_cues: `classify_run` runs for every capitalized run of every document.
+    group_heads, group_cues, org_cues = (folded_cues(key) for key in ("group_name_heads", "group_cues",
+                                                                      "organization_cues"))
     if following and following[0] in _KEEP_AFTER:
         return "CRIMINAL_GROUP", 1
     if following and following[0] in group_cues and following[0] not in ("front", "cell", "cells"):

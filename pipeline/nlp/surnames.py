@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import CANDIDATES, add_candidate
-from pipeline.nlp.lexicon import cue_words, fold
+from pipeline.nlp.lexicon import fold, folded_cues
 from pipeline.nlp.names import CONNECTORS, is_capitalized, is_word_hyphen
 from pipeline.nlp.places import LOCATIVE_WORDS, place_index
 from pipeline.textnorm import QUOTES
@@ -48,8 +48,8 @@ def _outside_quotes(words: list[str]) -> list[str]:
 class SurnameRepeats:
     def __init__(self, name: str, min_name_words: int, score: float):
         self.name, self.min_name_words, self.score = name, min_name_words, score
-        self.group_words = {fold(w) for w in cue_words()["group_type_words"]}
-        self.not_person_after = {fold(w) for w in cue_words()["not_a_person_after_surname"]}
+        self.group_words = folded_cues("group_type_words")
+        self.not_person_after = folded_cues("not_a_person_after_surname")
 
     def surname_forms(self, doc: Doc) -> dict[tuple[str, ...], int]:
         """The later forms of the PERSON candidates' names, each with the token where the earliest
