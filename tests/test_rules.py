@@ -508,6 +508,43 @@ def test_a_place_known_by_a_longer_name_keeps_it(default_nlp):
     assert ("Spanish Town", "LOCATION") in found and ("Town", "LOCATION") not in found
 
 
+@pytest.mark.parametrize("text,places", [
+    ("La extorsión golpea a distritos de Lima como Comas, Puente Piedra, Ate y San Martín de Porres, según la PNP.",
+     {"Ate", "San Martín de Porres"}),
+    ("Mientras tanto, en los paraderos de Ate o San Juan de Lurigancho, muchos conductores siguen pagando.",
+     {"Ate", "San Juan de Lurigancho"}),
+])
+def test_two_places_joined_by_a_conjunction_are_two_mentions(default_nlp, text, places):
+    found, _ = mentions(default_nlp, text)
+    assert {(p, "LOCATION") for p in places} <= found
+
+
+def test_a_place_whose_name_has_a_conjunction_stays_whole(default_nlp):
+    found, _ = mentions(default_nlp, "The gang spread from Arica y Parinacota to the capital.")
+    assert ("Arica y Parinacota", "LOCATION") in found
+
+
+def test_no_mention_runs_across_a_line_break(default_nlp):
+    """A heading is its own line: `The El Perú Model` does not run into `Nowhere is ...` below it."""
+    doc = default_nlp("The El Perú Model\n\nNowhere is the sindicato system more entrenched than in El Callao.")
+    assert doc.ents and all("\n" not in e.text for e in doc.ents)
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Para los especialistas, la ola de marzo expuso el límite de la política de seguridad.", "Para"),
+    ("Se trata de distritos donde el cobro de cupos no se detuvo.", "Se"),
+])
+def test_a_function_word_opening_a_sentence_is_not_a_place_of_the_same_spelling(rule_nlp, text, word):
+    """`Para` folds to Brazil's `Pará`, `Se` to São Paulo's `Sé`."""
+    found, _ = mentions(rule_nlp, text)
+    assert all(surface != word for surface, _ in found)
+
+
+def test_se_trata_de_before_a_place_leaves_the_place(default_nlp):
+    found, _ = mentions(default_nlp, "Se trata de Lima, donde la extorsión no cede.")
+    assert ("Lima", "LOCATION") in found and not any("trata" in surface for surface, _ in found)
+
+
 @pytest.mark.parametrize("text,town", [
     ("Los cobros se extendieron a los comercios de San Juan de Lurigancho, en el este de Lima.", "Lurigancho"),
     ("He was sent to the Centro Penitenciario Madrid V, en Soto del Real, in 2021.", "Soto del Real"),

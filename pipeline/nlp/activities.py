@@ -85,6 +85,22 @@ def make_activities(nlp: Language, name: str, *, lexicon: str, objects: str, sco
     return ActivityMatcher(name, lexicon, objects, score)
 
 
+def read_idioms(data: dict) -> dict[str, set[str]]:
+    """The `idioms` of the objects file: the word before which an activity word is not one."""
+    return {fold(before): {fold(w) for w in words}
+            for before, words in data.get("idioms", {}).items() if not before.startswith("_")}
+
+
+@lru_cache(maxsize=4)
+def activity_idioms(objects: str = "activity_objects.json") -> dict[str, set[str]]:
+    return read_idioms(load_json(objects, ["stem_hints"]))
+
+
+def is_idiom(span: Span, idioms: dict[str, set[str]]) -> bool:
+    """`Se trata de Ernesto Villa`: `trata` after `se` means `it is about`."""
+    return span.start > 0 and fold(span[0].text) in idioms.get(fold(span.doc[span.start - 1].text), ())
+
+
 class ActivityKeys:
     """After the merge: every CRIMINAL_ACTIVITY mention gets its taxonomy key (GUIDELINES §3).
 
@@ -105,14 +121,12 @@ class ActivityKeys:
         # Multiword stems first, so `human smuggl` wins over `smuggl`.
         self.hints.sort(key=lambda hint: -len(hint[2].split()))
         self.lawful = {fold(w) for w in data["lawful_modifiers"]["words"]}
-        self.idioms = {fold(before): {fold(w) for w in words}
-                       for before, words in data.get("idioms", {}).items() if not before.startswith("_")}
+        self.idioms = read_idioms(data)
         self.generic_stems = {fold(stem) for stem in data["generic_verbs"]["stems"]}
         self.family = set(data["generic_verbs"]["family"])
 
     def _idiom(self, span: Span) -> bool:
-        """`Se trata de Ernesto Villa`: `trata` after `se` means `it is about`."""
-        return span.start > 0 and fold(span[0].text) in self.idioms.get(fold(span.doc[span.start - 1].text), ())
+        return is_idiom(span, self.idioms)
 
     def key_for(self, span: Span) -> str | None:
         return self._keyed(span)[0]

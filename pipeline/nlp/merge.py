@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from pipeline.nlp.activities import activity_idioms, is_idiom
 from pipeline.nlp.extensions import CANDIDATES
 from pipeline.nlp.lexicon import facility_type_words, fold, folded_cues, load_json
 from pipeline.nlp.names import SENTENCE_WORDS
@@ -128,6 +129,61 @@ def _without_places_inside_known_places(candidates: list[Span]) -> list[Span]:
     return [s for s in candidates if not (s.label_ == "LOCATION" and _strictly_inside(s, known))]
 
 
+#: Words that join two names in a list: `Ate y San Martín de Porres`, `Salamanca e Irapuato`.
+_AND_WORDS = {"y", "e", "and"}
+#: Alternatives are never one place's name: `Ate o San Juan de Lurigancho`.
+_OR_WORDS = {"o", "u", "or"}
+
+
+def _pieces_at_line_breaks(span: Span) -> list[tuple[int, int]]:
+    """The token ranges of a candidate between line breaks: no name runs from a heading into the
+    paragraph below it (`Comayagüela⏎⏎Tegucigalpa`, `El Perú Model⏎⏎Nowhere`)."""
+    pieces, start = [], span.start
+    for token in span:
+        if "\n" in token.text:
+            pieces.append((start, token.i))
+            start = token.i + 1
+    pieces.append((start, span.end))
+    return [(a, b) for a, b in pieces if b > a]
+
+
+def _place_list_pieces(span: Span, known_place) -> list[tuple[int, int]] | None:
+    """A model's LOCATION that is two places joined by a conjunction (`Ate y San Martín de
+    Porres`, `Europa y África`): the two places, when the word is `o`/`or`, when one side is a
+    place the gazetteer knows, or when the span ends a comma-separated list. A place whose whole
+    name has a conjunction (`Arica y Parinacota`, `Trinidad and Tobago`) is kept whole."""
+    doc = span.doc
+    joins = [t.i for t in span[1:-1] if t.lower_ in _AND_WORDS | _OR_WORDS]
+    if len(joins) != 1 or known_place(span.text):
+        return None
+    k = joins[0]
+    left, right = doc[span.start:k], doc[k + 1:span.end]
+    if not (left[0].text[:1].isupper() and right[0].text[:1].isupper()):
+        return None
+    in_list = span.start > 0 and doc[span.start - 1].text == ","
+    if doc[k].lower_ in _OR_WORDS or in_list or known_place(left.text) or known_place(right.text):
+        return [(span.start, k), (k + 1, span.end)]
+    return None
+
+
+def _split(candidates: list[Span]) -> list[Span]:
+    from pipeline.nlp.places import is_function_word, place_index
+
+    index = place_index()
+    out = []
+    for s in candidates:
+        pieces = _pieces_at_line_breaks(s)
+        if len(pieces) == 1 and s.label_ == "LOCATION" and s.id_.startswith("crimeie_ner"):
+            pieces = _place_list_pieces(s, lambda text: bool(index.lookup(text))) or pieces
+        if pieces == [(s.start, s.end)]:
+            out.append(s)
+            continue
+        for a, b in pieces:
+            if s.doc[a].text[:1].isupper() and not (b - a == 1 and is_function_word(s.doc[a].text)):
+                out.append(_copy(s, start=a, end=b))
+    return out
+
+
 class CandidateMerger:
     def __init__(self, name: str, priorities: dict[str, int], min_score: float, nationality_adjectives: str):
         self.name, self.priorities, self.min_score = name, priorities, min_score
@@ -152,8 +208,10 @@ class CandidateMerger:
                 lowercase_words.add(t.text)
             elif t.text[:1].isupper() and not t.is_sent_start:
                 capitalized_inside.add(t.text)
-        candidates = [_trimmed(s, capitalized_inside) for s in doc.spans.get(CANDIDATES, [])
-                      if (s._.crimeie_score or 0.0) >= self.min_score]
+        idioms = activity_idioms()
+        candidates = [s for s in doc.spans.get(CANDIDATES, []) if (s._.crimeie_score or 0.0) >= self.min_score
+                      and not (s.label_ == "CRIMINAL_ACTIVITY" and is_idiom(s, idioms))]
+        candidates = [_trimmed(s, capitalized_inside) for s in _split(candidates)]
         candidates = [s for s in candidates if s is not None and not self._nationality_adjective(s)
                       and not _common_word_at_sentence_start(s, lowercase_words)
                       and not (len(s) == 1 and fold(s.text) in self.not_names_alone)]

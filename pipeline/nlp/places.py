@@ -138,6 +138,22 @@ def place_index() -> PlaceIndex:
     return index
 
 
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS as english
+    from spacy.lang.es.stop_words import STOP_WORDS as spanish
+    from spacy.lang.pt.stop_words import STOP_WORDS as portuguese
+
+    return frozenset(english | spanish | portuguese)
+
+
+def is_function_word(text: str) -> bool:
+    """A word written as English, Spanish or Portuguese function words are (spaCy's stop lists:
+    `Para`, `Se`, `Como`, `Una`), not in capitals (`US` is a country). The place index folds
+    accents, so these would otherwise match `Pará` or `Como` at the start of a sentence."""
+    return not text.isupper() and text.lower() in _function_words()
+
+
 class PlaceMatcher:
     def __init__(self, name: str, score: float):
         self.name, self.score = name, score
@@ -157,6 +173,8 @@ class PlaceMatcher:
             span = doc[start:end]
             if not span[0].text[:1].isupper() or self._inside_longer_name(doc, start, end):
                 continue
+            if end - start == 1 and is_function_word(span.text):
+                continue  # `Para los especialistas` is not Pará, `Se trata de` not São Paulo's Sé
             add_candidate(doc, Span(doc, start, end, label="LOCATION"), f"{self.name}:{entry.source}", self.score)
         return doc
 
