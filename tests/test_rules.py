@@ -519,6 +519,21 @@ def test_two_places_joined_by_a_conjunction_are_two_mentions(default_nlp, text, 
     assert {(p, "LOCATION") for p in places} <= found
 
 
+@pytest.mark.parametrize("text,places", [
+    ("La Unión has cells in the Cuauhtémoc, Venustiano Carranza, Gustavo A. Madero and Benito Juárez boroughs.",
+     {"Cuauhtémoc", "Venustiano Carranza", "Gustavo A. Madero", "Benito Juárez"}),
+    ("Its members moved into bars in the Roma, Condesa and Zona Rosa districts.", {"Roma", "Condesa", "Zona Rosa"}),
+])
+def test_the_settlement_noun_of_a_list_names_every_member_a_place(default_nlp, text, places):
+    found, _ = mentions(default_nlp, text)
+    assert {(p, "LOCATION") for p in places} <= found
+
+
+def test_a_person_after_a_place_and_a_comma_is_no_list(default_nlp):
+    found, _ = mentions(default_nlp, "Fue capturado en Gaira, corregimiento de Santa Marta, Édgar Antonio Ospino Daza, alias el Mocho.")
+    assert ("Édgar Antonio Ospino Daza", "PERSON") in found
+
+
 def test_a_place_whose_name_has_a_conjunction_stays_whole(default_nlp):
     found, _ = mentions(default_nlp, "The gang spread from Arica y Parinacota to the capital.")
     assert ("Arica y Parinacota", "LOCATION") in found

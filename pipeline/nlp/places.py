@@ -220,6 +220,30 @@ def _settlement_apposition(ent: Span, settlement: frozenset[str]) -> bool:
     return False
 
 
+#: What may stand between two members of a list of names.
+_LIST_SEPARATORS = {",", "y", "e", "and", "o", "u", "or"}
+
+
+def _lists(ents: list[Span]) -> list[list[int]]:
+    """Indices of mentions written as one list (`A, B y C`, `A, B, and C`, `A o B`): mentions with
+    only commas between them, the last one after a conjunction, in one sentence. Commas alone
+    make no list: `Gaira, corregimiento de Santa Marta, Édgar Ospino` is a place and a person."""
+    conjunctions = _LIST_SEPARATORS - {","}
+    runs, run = [], [0] if ents else []
+    for i in range(1, len(ents)):
+        a, b = ents[i - 1], ents[i]
+        gap = a.doc[a.end:b.start]
+        joined = 0 < len(gap) <= 2 and all(t.lower_ in _LIST_SEPARATORS for t in gap) and not b[0].is_sent_start
+        if joined and any(t.lower_ in conjunctions for t in gap):
+            runs.append(run + [i])
+            run = []
+        elif joined and run:
+            run.append(i)
+        else:
+            run = [i]
+    return runs
+
+
 def kind_from_noun(ent: Span, settlement: frozenset[str], settlement_after: frozenset[str],
                    building: frozenset[str]) -> str | None:
     """The label that a lowercase noun for a kind of place gives the name beside it: `la aldea El
@@ -302,6 +326,28 @@ class PlaceKeys:
         return not any(e.label_ == "FACILITY" and not e.id_.startswith("crimeie_ner") and normalize_name(e.text) == folded
                        for e in ents)
 
+    def _shared_along_lists(self, ents: list[Span], own: list[str | None]) -> list[str | None]:
+        """The settlement noun of a list is every member's: `the Roma, Condesa and Zona Rosa
+        districts`, `los barrios Curundú, El Chorrillo y Santa Ana`. And in a list of places, a
+        member the model alone read as a person or a facility is one more place (`Comas, Puente
+        Piedra, Ate y San Martín de Porres`), unless a facility word stands near it."""
+        own = list(own)
+        for run in _lists(ents):
+            members = [ents[i] for i in run]
+            if any(own[i] == "LOCATION" for i in run):
+                for i in run:
+                    if ents[i].label_ in _KIND_LABELS:
+                        own[i] = "LOCATION"
+                continue
+            places = sum(1 for e in members if e.label_ == "LOCATION")
+            if places >= 2 and places * 2 > len(members):
+                for i in run:
+                    e = ents[i]
+                    if e.label_ in ("PERSON", "FACILITY") and e.id_.startswith("crimeie_ner") \
+                            and not self._near_facility_word(e.doc, e, own_words=False):
+                        own[i] = "LOCATION"
+        return own
+
     def _labelled_by_kind_nouns(self, ents: list[Span]) -> list[Span]:
         """A place or building the text names by its kind (`kind_from_noun`) takes that label, and
         so do the other mentions of the same name in the article, which the writer no longer
@@ -311,6 +357,7 @@ class PlaceKeys:
         place here, never a building."""
         # Each mention's own noun, read once: it decides the name, and it lets the mention follow.
         own = [kind_from_noun(e, *self.kind_nouns) if e.label_ in _KIND_LABELS else None for e in ents]
+        own = self._shared_along_lists(ents, own)
         names = [normalize_name(e.text) for e in ents]
         kinds: dict[str, str] = {}
         for e, kind, name in zip(ents, own, names):
