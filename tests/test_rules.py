@@ -560,6 +560,25 @@ def test_se_trata_de_before_a_place_leaves_the_place(default_nlp):
     assert ("Lima", "LOCATION") in found and not any("trata" in surface for surface, _ in found)
 
 
+@pytest.mark.parametrize("text,facility", [
+    ("Decenas de presos del penal de Piñero —la Unidad Penitenciaria N° 11— fueron requisados.", "Unidad Penitenciaria N° 11"),
+    ("The largest prison complex, officially Unidad N° 4 Santiago Vázquez, sits in Montevideo.", "Unidad N° 4 Santiago Vázquez"),
+])
+def test_a_numbered_unit_in_a_sentence_about_prisons_is_a_facility_number_included(rule_nlp, text, facility):
+    found, _ = mentions(rule_nlp, text)
+    assert (facility, "FACILITY") in found
+
+
+def test_a_numbered_police_unit_is_not_a_prison(rule_nlp):
+    found, _ = mentions(rule_nlp, "En la investigación participó la Unidad Central Especial número 3 de la Guardia Civil.")
+    assert not any(label == "FACILITY" for _, label in found)
+
+
+def test_a_name_after_a_prison_noun_is_the_prison(default_nlp):
+    found, _ = mentions(default_nlp, "J.A.M.R. fue trasladado al centro penitenciario La Mega Joya, en Pacora.")
+    assert ("La Mega Joya", "FACILITY") in found
+
+
 @pytest.mark.parametrize("text,town", [
     ("Los cobros se extendieron a los comercios de San Juan de Lurigancho, en el este de Lima.", "Lurigancho"),
     ("He was sent to the Centro Penitenciario Madrid V, en Soto del Real, in 2021.", "Soto del Real"),

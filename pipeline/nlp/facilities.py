@@ -24,6 +24,9 @@ PRISON_TYPE_WORDS = _PRISON_HEADS | {"prisons", "jails", "penitentiaries", "carc
 #: First words of a prison's own name (`Complejo Penitenciario de Arica`); the alias finder reads them too.
 PRISON_NAME_HEADS = {"centro", "complejo", "penitenciaria", "carcel", "reclusorio", "presidio", "penal",
                      "establecimiento", "instituto", "cereso", "cefereso"}
+#: Heads that make a facility's name only with a number after them (`Unidad N° 4`): without one,
+#: `Unidad Antisecuestro` is a police unit.
+NUMBERED_UNIT_HEADS = {"unidad", "unidade", "modulo"}
 _NAME_HEADS = PRISON_NAME_HEADS | {"internado", "comunidad", "rodeo", "prision", "base", "aeropuerto", "puerto",
                                    "port", "airport", "puente"}
 
@@ -44,13 +47,24 @@ def number_after(doc: Doc, end: int) -> int:
     if end < len(doc) and doc[end].text.isdigit() and len(doc[end].text) <= 3:
         return end + 1
     k = end
-    if k < len(doc) and fold(doc[k].text) in _NUMBER_WORDS:
+    if k + 1 < len(doc) and doc[k].text in ("N", "n") and doc[k + 1].text in ("°", "º"):
+        k += 2  # the tokenizer splits `N°` in two
+    elif k < len(doc) and fold(doc[k].text) in _NUMBER_WORDS:
         k += 1
         if k < len(doc) and doc[k].text == ".":
             k += 1
-        if k < len(doc) and doc[k].text.isdigit() and len(doc[k].text) <= 3:
-            return k + 1
+    else:
+        return end
+    if k < len(doc) and doc[k].text.isdigit() and len(doc[k].text) <= 3:
+        return k + 1
     return end
+
+
+_PRISON_WORDS_IN_NAMES = PRISON_TYPE_WORDS | {"penitenciario", "penitenciarias", "carcelario", "carcelaria"}
+
+
+def _about_prisons(sentence) -> bool:
+    return any(fold(t.text) in _PRISON_WORDS_IN_NAMES or fold(t.lemma_) in _PRISON_WORDS_IN_NAMES for t in sentence)
 
 
 class FacilityFinder:
@@ -70,8 +84,19 @@ class FacilityFinder:
         runs = capitalized_runs(doc)
         covered = set()
         for start, end in runs:
+            if end - start >= 2 and doc[end - 1].text in ("N", "n") and end < len(doc) and doc[end].text in ("°", "º"):
+                end -= 1  # `Unidad Penitenciaria N° 11`: the `N` of `N°` is the number's, not the name's
             words = [fold(t.text) for t in doc[start:end]]
             numbered = number_after(doc, end)
+            if words[0] in NUMBERED_UNIT_HEADS and numbered > end and not doc[start].is_sent_start \
+                    and _about_prisons(doc[start].sent):
+                # `Unidad N° 4 Santiago Vázquez`, `Unidad Penitenciaria N° 11`: a numbered unit in a
+                # sentence about prisons is one (`la Unidad Central Especial número 3` of the
+                # Guardia Civil is not); a name may follow its number.
+                after = next(((a, b) for a, b in runs if a == numbered and b - a <= 3), None)
+                self._add(doc, start, after[1] if after else numbered, "numbered_unit")
+                covered.update(range(start, numbered))
+                continue
             if end - start >= 2 and words[-1] in self.final_words:
                 # `National Penitentiary`, `Croix-des-Bouquets Civil Prison`: the type word is in the name.
                 first = start
