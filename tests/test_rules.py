@@ -192,6 +192,21 @@ def test_a_list_item_a_is_not_an_alias_cue(rule_nlp):
     assert ("Conspiracy", "PERSON") not in found
 
 
+def test_a_quoted_common_word_is_not_a_nickname(rule_nlp):
+    found, _ = mentions(rule_nlp, "In El Callao, the so-called “sindicatos” tax miners and settle disputes.")
+    assert not any(label == "PERSON" for _, label in found)
+
+
+@pytest.mark.parametrize("text,word", [
+    ("The Plan Bandera sent federal forces to Rosario in December.", "Bandera"),
+    ("The Ley de Urgente Consideración passed in 2020 and lengthened sentences.", "Consideración"),
+    ("La Operación Tenaza Norte dejó cinco detenidos en Trujillo.", "Tenaza"),
+])
+def test_plans_laws_and_operations_are_not_mentions(default_nlp, text, word):
+    found, _ = mentions(default_nlp, text)
+    assert not any(word in surface for surface, _ in found)
+
+
 @pytest.mark.parametrize("text,group", [
     ("Traffickers in Huehuetenango answer to the group known as Los Huistas, police said.", "Los Huistas"),
     ("En Trujillo opera la banda conocida como Los Pulpos, según la policía.", "Los Pulpos"),

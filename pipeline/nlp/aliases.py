@@ -405,6 +405,8 @@ class AliasFinder:
             first, end, after = quoted
             if end - first > 1 and doc[first].lower_ in self.articles and not is_capitalized(doc[first]):
                 first += 1  # `alias “el Koki”`: inside the quotes too
+            if not any(is_capitalized(t) or t.like_num for t in doc[first:end]):
+                return None  # `the so-called “sindicatos”`: a quoted common word names no one
             # `alias “Niño” Guerrero`: a surname right after the closing quote joins the alias.
             tail = _name_after(doc, after, 3) if after < len(doc) and doc[after - 1].whitespace_ else None
             if tail and tail[0] == after and end == after - 1 and not doc[after].is_sent_start:

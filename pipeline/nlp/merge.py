@@ -190,6 +190,7 @@ class CandidateMerger:
         self.adjectives = set(load_json(nationality_adjectives, ["adjectives"])["adjectives"])
         #: `el fiscal general de la República`: the word alone names no particular place or body.
         self.not_names_alone = folded_cues("not_a_name_alone")
+        self.not_name_heads = folded_cues("not_a_name_heads")
 
     def _nationality_adjective(self, span: Span) -> bool:
         """`Colombian`, `Colombian army`: a nationality adjective with nothing capitalized after it
@@ -200,6 +201,16 @@ class CandidateMerger:
             if span[:n].text in self.adjectives:
                 return all(not t.text[:1].isupper() for t in span[n:])
         return False
+
+    def _names_a_plan_law_or_operation(self, span: Span) -> bool:
+        """`Plan Bandera`, `Operación Dakovo`, and `Urgente Consideración` in `Ley de Urgente
+        Consideración`: plans, laws and operations take no label of the guidelines."""
+        doc, i = span.doc, span.start
+        if fold(span[0].text) in self.not_name_heads and span[0].text[:1].isupper():
+            return True
+        if i >= 2 and doc[i - 1].lower_ in ("de", "del", "of") and doc[i - 2].text[:1].isupper():
+            i -= 1
+        return i >= 1 and doc[i - 1].text[:1].isupper() and fold(doc[i - 1].text) in self.not_name_heads
 
     def __call__(self, doc: Doc) -> Doc:
         lowercase_words, capitalized_inside = set(), set()
@@ -213,6 +224,7 @@ class CandidateMerger:
                       and not (s.label_ == "CRIMINAL_ACTIVITY" and is_idiom(s, idioms))]
         candidates = [_trimmed(s, capitalized_inside) for s in _split(candidates)]
         candidates = [s for s in candidates if s is not None and not self._nationality_adjective(s)
+                      and not self._names_a_plan_law_or_operation(s)
                       and not _common_word_at_sentence_start(s, lowercase_words)
                       and not (len(s) == 1 and fold(s.text) in self.not_names_alone)]
         candidates = _without_activities_inside_names(candidates)
