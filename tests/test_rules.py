@@ -192,6 +192,16 @@ def test_a_list_item_a_is_not_an_alias_cue(rule_nlp):
     assert ("Conspiracy", "PERSON") not in found
 
 
+@pytest.mark.parametrize("text,party", [
+    ("Frente Amplio governments tried a different approach in Montevideo.", "Frente Amplio"),
+    ("El PSUV respaldó al gobernador de Zulia.", "PSUV"),
+])
+def test_a_political_party_is_an_organization_not_a_group(rule_nlp, text, party):
+    """`Frente` opens the names of guerrilla fronts; `Frente Amplio` is Uruguay's governing party."""
+    found, _ = mentions(rule_nlp, text)
+    assert (party, "ORGANIZATION") in found
+
+
 def test_a_quoted_common_word_is_not_a_nickname(rule_nlp):
     found, _ = mentions(rule_nlp, "In El Callao, the so-called “sindicatos” tax miners and settle disputes.")
     assert not any(label == "PERSON" for _, label in found)
