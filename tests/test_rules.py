@@ -202,6 +202,24 @@ def test_a_political_party_is_an_organization_not_a_group(rule_nlp, text, party)
     assert (party, "ORGANIZATION") in found
 
 
+@pytest.mark.parametrize("text,person", [
+    ("K.D.C.P. y R.A.G.V. fueron remitidos al centro La Joya, informó el Ministerio Público.", "K.D.C.P."),
+    ("El juez envió a J.A.M.R. a prisión preventiva.", "J.A.M.R."),
+])
+def test_a_detainee_named_by_initials_is_a_person(rule_nlp, text, person):
+    found, _ = mentions(rule_nlp, text)
+    assert (person, "PERSON") in found
+
+
+@pytest.mark.parametrize("text,initials", [
+    ("He was indicted in the E.D.N.Y. last year.", "E.D.N.Y."),
+    ("Officials in the U.S.A. welcomed the arrest.", "U.S.A."),
+])
+def test_a_court_district_or_a_country_in_initials_is_not_a_person(rule_nlp, text, initials):
+    found, _ = mentions(rule_nlp, text)
+    assert (initials, "PERSON") not in found
+
+
 def test_a_quoted_common_word_is_not_a_nickname(rule_nlp):
     found, _ = mentions(rule_nlp, "In El Callao, the so-called “sindicatos” tax miners and settle disputes.")
     assert not any(label == "PERSON" for _, label in found)

@@ -10,12 +10,20 @@ place (`Los Angeles`) is left to the place component. Runs with no cue are left 
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import add_candidate
 from pipeline.nlp.lexicon import fold, folded_cues
 from pipeline.nlp.names import ARTICLES, capitalized_runs, title_words, trim_run
+
+#: A person named by the initials of their names and surnames, as prosecutors in Panama, Costa
+#: Rica or Spain write detainees (`J.A.M.R.`, `K.D.C.P.`): three to six capital initials.
+INITIALS = re.compile(r"^(?:[A-ZÁÉÍÓÚÑ]\.){3,6}$")
+#: ... but not a US federal court district (`E.D.N.Y.`, `S.D.N.Y.`).
+COURT_DISTRICT = re.compile(r"^[NSEWCM]\.D\.")
 
 _KEEP_AFTER = {"cartel", "cártel", "clan"}  # type words that belong to a group's name (GUIDELINES §2)
 
@@ -49,6 +57,10 @@ class SpanishNames:
         self.places = places
 
     def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            if INITIALS.match(token.text) and not COURT_DISTRICT.match(token.text) \
+                    and not (self.places is not None and self.places.lookup(token.text.replace(".", ""))):
+                add_candidate(doc, Span(doc, token.i, token.i + 1, label="PERSON"), f"{self.name}:initials", self.score)
         for start, end in capitalized_runs(doc):
             start, end = trim_run(doc, start, end, self.titles)
             if end - start < 1:
