@@ -18,6 +18,7 @@ from pipeline.nlp.activities import activity_idioms, is_idiom
 from pipeline.nlp.extensions import CANDIDATES
 from pipeline.nlp.lexicon import facility_type_words, fold, folded_cues, load_json
 from pipeline.nlp.names import SENTENCE_WORDS
+from pipeline.nlp.places import is_function_word, place_index
 
 DEFAULT_PRIORITIES = {
     "crimeie_aliases": 100,
@@ -167,8 +168,6 @@ def _place_list_pieces(span: Span, known_place) -> list[tuple[int, int]] | None:
 
 
 def _split(candidates: list[Span]) -> list[Span]:
-    from pipeline.nlp.places import is_function_word, place_index
-
     index = place_index()
     out = []
     for s in candidates:
