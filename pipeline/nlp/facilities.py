@@ -41,14 +41,19 @@ _MODIFIERS = PRISON_MODIFIERS | {"maximum-security", "high-security", "women's",
 _NUMBER_WORDS = {"no", "no.", "nº", "n°", "n.º", "num", "num.", "numero", "number", "#"}
 
 
+def _split_number_sign(doc: Doc, k: int) -> bool:
+    """Tokens k and k+1 are `N` and `°`: the tokenizer splits `N°` (`Unidad Penitenciaria N° 11`) in two."""
+    return k + 1 < len(doc) and doc[k].text in ("N", "n") and doc[k + 1].text in ("°", "º")
+
+
 def number_after(doc: Doc, end: int) -> int:
     """The end of a number that designates the facility named up to `end` (`Cereso 3`,
     `Centro Federal de Readaptación Social número 1`); `end` itself when none follows."""
     if end < len(doc) and doc[end].text.isdigit() and len(doc[end].text) <= 3:
         return end + 1
     k = end
-    if k + 1 < len(doc) and doc[k].text in ("N", "n") and doc[k + 1].text in ("°", "º"):
-        k += 2  # the tokenizer splits `N°` in two
+    if _split_number_sign(doc, k):
+        k += 2
     elif k < len(doc) and fold(doc[k].text) in _NUMBER_WORDS:
         k += 1
         if k < len(doc) and doc[k].text == ".":
@@ -84,8 +89,8 @@ class FacilityFinder:
         runs = capitalized_runs(doc)
         covered = set()
         for start, end in runs:
-            if end - start >= 2 and doc[end - 1].text in ("N", "n") and end < len(doc) and doc[end].text in ("°", "º"):
-                end -= 1  # `Unidad Penitenciaria N° 11`: the `N` of `N°` is the number's, not the name's
+            if end - start >= 2 and _split_number_sign(doc, end - 1):
+                end -= 1  # the `N` of `N°` is the number's, not the name's
             words = [fold(t.text) for t in doc[start:end]]
             numbered = number_after(doc, end)
             if words[0] in NUMBERED_UNIT_HEADS and numbered > end and not doc[start].is_sent_start \

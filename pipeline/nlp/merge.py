@@ -169,11 +169,15 @@ def _place_list_pieces(span: Span, known_place) -> list[tuple[int, int]] | None:
 
 def _split(candidates: list[Span]) -> list[Span]:
     index = place_index()
+
+    def known_place(text: str) -> bool:
+        return bool(index.lookup(text))
+
     out = []
     for s in candidates:
         pieces = _pieces_at_line_breaks(s)
         if len(pieces) == 1 and s.label_ == "LOCATION" and s.id_.startswith("crimeie_ner"):
-            pieces = _place_list_pieces(s, lambda text: bool(index.lookup(text))) or pieces
+            pieces = _place_list_pieces(s, known_place) or pieces
         if pieces == [(s.start, s.end)]:
             out.append(s)
             continue
