@@ -229,6 +229,7 @@ def test_a_quoted_common_word_is_not_a_nickname(rule_nlp):
     ("The Plan Bandera sent federal forces to Rosario in December.", "Bandera"),
     ("The Ley de Urgente Consideración passed in 2020 and lengthened sentences.", "Consideración"),
     ("La Operación Tenaza Norte dejó cinco detenidos en Trujillo.", "Tenaza"),
+    ("Fue detenido por la Policía Nacional en la llamada operación Mito, acusado de blanquear dinero.", "Mito"),
 ])
 def test_plans_laws_and_operations_are_not_mentions(default_nlp, text, word):
     found, _ = mentions(default_nlp, text)
@@ -864,6 +865,7 @@ def test_a_lowercase_article_stays_out_of_a_gazetteer_name(rule_nlp):
 @pytest.mark.parametrize("text,adjective", [
     ("He was the first Ecuadorian gang leader to be extradited to the United States.", "Ecuadorian"),
     ("His group blamed Colombian army commandos for the attack in Zulia.", "Colombian army"),
+    ("Business groups estimate extortion costs Hondurans hundreds of millions of dollars a year.", "Hondurans"),
 ])
 def test_a_nationality_adjective_is_not_a_mention(default_nlp, text, adjective):
     found, _ = mentions(default_nlp, text)

@@ -194,6 +194,7 @@ class CandidateMerger:
         #: `el fiscal general de la República`: the word alone names no particular place or body.
         self.not_names_alone = folded_cues("not_a_name_alone")
         self.not_name_heads = folded_cues("not_a_name_heads")
+        self.not_name_heads_lowercase = folded_cues("not_a_name_heads_lowercase")
 
     def _nationality_adjective(self, span: Span) -> bool:
         """`Colombian`, `Colombian army`: a nationality adjective with nothing capitalized after it
@@ -201,19 +202,25 @@ class CandidateMerger:
         if span.label_ == "CRIMINAL_ACTIVITY":
             return False
         for n in (2, 1):  # `Costa Rican` before `Costa`
-            if span[:n].text in self.adjectives:
+            words = span[:n].text
+            # `Hondurans`, `Venezuelans`: the people of a nation, no one in particular
+            if words in self.adjectives or (words.endswith("s") and words[:-1] in self.adjectives):
                 return all(not t.text[:1].isupper() for t in span[n:])
         return False
 
     def _names_a_plan_law_or_operation(self, span: Span) -> bool:
-        """`Plan Bandera`, `Operación Dakovo`, and `Urgente Consideración` in `Ley de Urgente
-        Consideración`: plans, laws and operations take no label of the guidelines."""
+        """`Plan Bandera`, `Operación Dakovo`, `Mito` in `la llamada operación Mito`, and `Urgente
+        Consideración` in `Ley de Urgente Consideración`: plans, laws and operations take no label
+        of the guidelines."""
         doc, i = span.doc, span.start
         if fold(span[0].text) in self.not_name_heads and span[0].text[:1].isupper():
             return True
         if i >= 2 and doc[i - 1].lower_ in ("de", "del", "of") and doc[i - 2].text[:1].isupper():
             i -= 1
-        return i >= 1 and doc[i - 1].text[:1].isupper() and fold(doc[i - 1].text) in self.not_name_heads
+        if i < 1:
+            return False
+        head = fold(doc[i - 1].text)
+        return (head in self.not_name_heads and doc[i - 1].text[:1].isupper()) or head in self.not_name_heads_lowercase
 
     def __call__(self, doc: Doc) -> Doc:
         lowercase_words, capitalized_inside = set(), set()
