@@ -872,6 +872,23 @@ def test_a_nationality_adjective_is_not_a_mention(default_nlp, text, adjective):
     assert not any(name.startswith(adjective.split()[0]) for name, _ in found)
 
 
+def test_a_surname_that_is_also_a_province_is_the_person_where_the_article_never_writes_the_place(default_nlp):
+    """`Duarte` is a Dominican province, but here only the nom de guerre's last word."""
+    doc = default_nlp('For five years, Miguel Botache Santillana, alias "Gentil Duarte," was the most wanted of the '
+                      'guerrilla commanders who rejected the peace deal. While thousands of his former comrades '
+                      'handed over their rifles, Duarte went back to the jungles of Guaviare.')
+    later = [e for e in doc.ents if e.text == "Duarte"]
+    assert later and later[0].label_ == "PERSON"
+    assert ("Guaviare", "LOCATION") in {(e.text, e.label_) for e in doc.ents}
+
+
+def test_a_department_the_model_read_as_a_body_is_a_place(default_nlp):
+    """GUIDELINES §2: a department named after `of` is a LOCATION, whatever the model guessed."""
+    found, _ = mentions(default_nlp, "Duarte took command of the Seventh Front (Frente 7), which moved across the "
+                                     "savannas and forests of Meta and Guaviare, where coca paid for the insurgency.")
+    assert ("Meta", "LOCATION") in found and ("Guaviare", "LOCATION") in found
+
+
 def test_a_nationality_adjective_inside_an_official_name_stays(default_nlp):
     found, _ = mentions(default_nlp, "The Peruvian National Police arrested him in Lima.")
     assert ("Peruvian National Police", "ORGANIZATION") in found

@@ -195,6 +195,8 @@ def _after_locative(doc: Doc, ent: Span) -> bool:
 _BETWEEN_NOUN_AND_NAME = {"of", "de", "del", "the", "el", "la", "los", "las"}
 #: The labels a settlement or building noun may correct: a model also reads villages as people.
 _KIND_LABELS = ("LOCATION", "FACILITY", "PERSON")
+# A `Los X` / `La X` name that crimeie_spanish_names read as a gang for its article alone.
+_GROUP_BY_ARTICLE = "crimeie_spanish_names:group"
 
 
 #: What may follow a settlement noun in an apposition (`Mirebalais, a town in the Centre department`).
@@ -326,11 +328,36 @@ class PlaceKeys:
         return not any(e.label_ == "FACILITY" and not e.id_.startswith("crimeie_ner") and normalize_name(e.text) == folded
                        for e in ents)
 
+    def _place_read_as_organization(self, doc: Doc, ent: Span, place_names: set[str], joined: bool = False) -> bool:
+        """A model ORGANIZATION that is a known country or region, after a locative word, written
+        as a place elsewhere in the article or (`joined`) listed with a place (`the forests of Meta
+        and Guaviare`): a department does not act as a body; its government, police or court is
+        named by other words."""
+        if ent.label_ != "ORGANIZATION" or not ent.id_.startswith("crimeie_ner"):
+            return False
+        if not any(p.kind in ("country", "subdivision") for p in self.index.lookup(ent.text)):
+            return False
+        return joined or _after_locative(doc, ent) or normalize_name(ent.text) in place_names
+
+    def _places_joined_to_places(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """A model ORGANIZATION that is a known country or region, joined by `and`, `y` or a comma
+        to the place before it (`the forests of Meta and Guaviare`), is one more place."""
+        out = list(ents)
+        for i in range(1, len(out)):
+            e, before = out[i], out[i - 1]
+            if (before.label_ == "LOCATION" and 0 < e.start - before.end <= 2
+                    and all(t.lower_ in _LIST_SEPARATORS for t in doc[before.end:e.start])
+                    and self._place_read_as_organization(doc, e, set(), joined=True)):
+                out[i] = _relabel(e, "LOCATION", ">place")
+        return out
+
     def _shared_along_lists(self, ents: list[Span], own: list[str | None]) -> list[str | None]:
         """The settlement noun of a list is every member's: `the Roma, Condesa and Zona Rosa
         districts`, `los barrios Curundú, El Chorrillo y Santa Ana`. And in a list of places, a
         member the model alone read as a person or a facility is one more place (`Comas, Puente
-        Piedra, Ate y San Martín de Porres`), unless a facility word stands near it."""
+        Piedra, Ate y San Martín de Porres`), unless a facility word stands near it; so is a
+        member read as a gang only for its article (`San Martín de Porres, Los Olivos and Puente
+        Piedra`)."""
         own = list(own)
         for run in _lists(ents):
             members = [ents[i] for i in run]
@@ -343,8 +370,9 @@ class PlaceKeys:
             if places >= 2 and places * 2 > len(members):
                 for i in run:
                     e = ents[i]
-                    if e.label_ in ("PERSON", "FACILITY") and e.id_.startswith("crimeie_ner") \
-                            and not self._near_facility_word(e.doc, e, own_words=False):
+                    if (e.label_ in ("PERSON", "FACILITY") and e.id_.startswith("crimeie_ner")
+                            and not self._near_facility_word(e.doc, e, own_words=False)) \
+                            or (e.label_ == "CRIMINAL_GROUP" and e.id_ == _GROUP_BY_ARTICLE):
                         own[i] = "LOCATION"
         return own
 
@@ -367,10 +395,12 @@ class PlaceKeys:
             return ents
 
         def follows(e: Span, own_kind: str | None, kind: str | None) -> bool:
-            if kind is None or kind == e.label_ or e.label_ not in _KIND_LABELS or (e.label_ == "PERSON" and kind != "LOCATION"):
+            if kind is None or kind == e.label_ or (e.label_ == "PERSON" and kind != "LOCATION"):
                 return False
-            if own_kind is not None:
+            if own_kind is not None:  # its own noun, or a list's (a gang's name among places)
                 return True
+            if e.label_ not in _KIND_LABELS:
+                return False
             # Elsewhere only a model's guess follows. A prison named after its town keeps the label a
             # gazetteer or a type word gives it (`Tocuyito, a town on the edge of Valencia` ...
             # `took control of Tocuyito`; `the Itagüí maximum-security prison`).
@@ -389,8 +419,10 @@ class PlaceKeys:
         place_names = {normalize_name(e.text) for e in ents if e.label_ == "LOCATION"}
         relabelled = [_relabel(e, "LOCATION", ">place") if e.label_ == "PERSON" and e.start in place_like
                       and self._place_named_person(doc, e, person_words, place_names) else e for e in ents]
-        relabelled = [_relabel(e, "LOCATION", ">place") if self._place_read_as_facility(doc, e, ents) else e
+        relabelled = [_relabel(e, "LOCATION", ">place") if self._place_read_as_facility(doc, e, ents)
+                      or self._place_read_as_organization(doc, e, place_names) else e
                       for e in relabelled]
+        relabelled = self._places_joined_to_places(doc, relabelled)
         relabelled = self._labelled_by_kind_nouns(relabelled)
         changed = any(a is not b for a, b in zip(relabelled, ents))
         ents = relabelled

@@ -7,8 +7,8 @@ before a possessive, often misses it or keeps one word. This component reads the
 candidates that other components proposed, and wherever a trailing part of two or more words
 of such a name (`Mendoza Piñango`, `Alexander Mendoza Piñango`) is written again, capitalized
 and standing alone, it proposes that as a PERSON mention. So does one surname alone (`Estrada`
-after `Mario Estrada`, `Yépez` after `José Antonio Yépez Ortiz`), unless the word names a known
-place, is written in lowercase elsewhere, or a family, a place noun or a hyphen follows it. The
+after `Mario Estrada`, `Yépez` after `José Antonio Yépez Ortiz`), unless the word is a known
+place that the article also writes as one (`in Duarte`), is written in lowercase elsewhere, or a family, a place noun or a hyphen follows it. The
 entity grouper then joins it to the full name (a short name whose words all belong to one
 longer name; with two such names, the one introduced first).
 
@@ -26,6 +26,12 @@ from pipeline.nlp.names import CONNECTORS, is_capitalized, is_word_hyphen
 from pipeline.nlp.places import LOCATIVE_WORDS, place_index
 from pipeline.textnorm import QUOTES
 
+
+#: Words that make the name after them a place (`in Duarte`, `el departamento de`): a surname that
+#: is also a known place is read as the person's unless the article writes it after one of these.
+#: Not `of`/`de` alone, which also stand before people (`the death of Duarte`).
+PLACE_CUES = frozenset({"in", "en", "from", "desde", "hacia", "into", "across", "throughout", "near", "cerca",
+                        "state", "estado", "department", "departamento", "province", "provincia"})
 
 #: Connectors that join list items (`Pabón Rincón y Sanguino Torrado`), not a family's article.
 LIST_JOINERS = frozenset({"y", "e"})
@@ -59,9 +65,11 @@ class SurnameRepeats:
         - one surname of a name of two words or more: the last word (`Estrada` of `Mario
           Estrada`) and, in a name of three words or more, the one before it, the first of two
           Spanish surnames (`Yépez` of `José Antonio Yépez Ortiz`); four letters or more, neither
-          a known place nor written in lowercase elsewhere in the text."""
+          written in lowercase elsewhere in the text nor a known place that the article writes
+          as a place (`Duarte` of `Gentil Duarte` is a Dominican province too)."""
         lowercase = {t.text for t in doc if t.text.islower()}
         places = place_index()
+        written_as_place = {doc[i + 1].text for i in range(len(doc) - 1) if doc[i].lower_ in PLACE_CUES}
         forms: dict[tuple[str, ...], int] = {}
         for span in doc.spans[CANDIDATES] if CANDIDATES in doc.spans else []:
             words = _outside_quotes([t.text for t in span])
@@ -69,7 +77,8 @@ class SurnameRepeats:
                 continue
             tails = [tuple(words[-n:]) for n in range(2, len(words))] if len(words) >= self.min_name_words else []
             singles = [(w,) for w in (words[-2:] if len(words) >= 3 else words[-1:])
-                       if len(w) >= 4 and _is_name_word(w) and w.lower() not in lowercase and not places.lookup(w)]
+                       if len(w) >= 4 and _is_name_word(w) and w.lower() not in lowercase
+                       and not (places.lookup(w) and w in written_as_place)]
             for form in tails + singles:
                 if all(_is_name_word(w) for w in form):
                     forms[form] = min(forms.get(form, span.end), span.end)
