@@ -912,3 +912,31 @@ def test_a_hyphen_inside_a_word_joins_a_name_and_a_dash_does_not(rule_nlp, text,
 
     doc = rule_nlp.make_doc(text)
     assert [doc[i:j].text for i, j in capitalized_runs(doc)] == runs
+
+
+def test_an_alias_with_its_article_repeats_without_it_after_a_lowercase_article(default_nlp):
+    """GUIDELINES §2: `El Marro`, then `el Marro` and `del Marro` are `Marro`, the same person."""
+    doc = default_nlp("José Antonio Yépez Ortiz, conocido como “El Marro”, empezó a robar gasolina. Hubo cateos, "
+                      "pero el Marro logró escapar. Liberaron a una empresaria en manos de la gente del Marro.")
+    repeats = [e for e in doc.ents if e.text == "Marro"]
+    assert len(repeats) == 2 and all(e.label_ == "PERSON" for e in repeats)
+    person = next(e for e in doc._.crimeie_entities if e["name"] == "José Antonio Yépez Ortiz")
+    assert all(e._.crimeie_entity == person["index"] for e in repeats)
+
+
+@pytest.mark.parametrize("text,group", [
+    ("He spent decades in the Eastern Bloc, the guerrilla's most powerful structure.", "Eastern Bloc"),
+    ("The Frente 1 became the core of the Bloque Suroriental, or Southeastern Bloc, under his command.",
+     "Southeastern Bloc"),
+])
+def test_an_english_group_name_ending_in_a_group_word_is_a_group(default_nlp, text, group):
+    found, _ = mentions(default_nlp, text)
+    assert (group, "CRIMINAL_GROUP") in found
+
+
+def test_a_quoted_translation_after_or_is_the_same_group(default_nlp):
+    """`the Tropa del Infierno, or "Hell's Troop,"`: one group, two names."""
+    doc = default_nlp("Treviño commanded the Tropa del Infierno, or \"Hell's Troop,\" the cartel's armed wing.")
+    assert ("Hell's Troop", "CRIMINAL_GROUP") in {(e.text, e.label_) for e in doc.ents}
+    group = next(e for e in doc._.crimeie_entities if e["name"] == "Tropa del Infierno")
+    assert "Hell's Troop" in group["aliases"]

@@ -20,6 +20,10 @@ from pipeline.nlp.lexicon import fold, folded_cues, load_json
 from pipeline.nlp.names import CONNECTORS, SENTENCE_WORDS, is_capitalized, is_word_hyphen, title_words
 
 OPEN_QUOTES = {"“", "\"", "'", "‘", "«", "„"}
+#: The article that may open an alias (`El Marro`, `La Tuta`) and how it is written, lowercase, before
+#: the rest of the alias later on (`pero el Marro`, `la gente del Marro`).
+_ALIAS_ARTICLES = {"el", "la", "the"}
+_LOWERCASE_ARTICLES = {"el", "la", "del", "al", "the"}
 CLOSE_QUOTES = {"”", "\"", "'", "’", "»", "“"}
 
 
@@ -376,12 +380,16 @@ class AliasFinder:
         """Later uses of an alias the text introduced (`El Mencho` again, five paragraphs on) are
         mentions of the same person, whole, article included: the NER alone often keeps `Mencho`.
         So are later uses of a nickname written inside a full name (`Izo` after `Johnson “Izo”
-        André`), linked to that full name."""
+        André`), linked to that full name. An alias that opens with its article (`El Marro`)
+        written again after a lowercase article (`pero el Marro`, `la gente del Marro`) is
+        repeated without it (GUIDELINES §2: a lowercase article stays out)."""
         taken = {(a.start, a.end) for a in aliases} | {(s, e) for s, e, _ in inner}
         words = [t.text for t in doc]
         lowercase = {w for w in words if w.islower()}
-        forms = [(a.start, a.end, a) for a in aliases] + inner
-        for f_start, f_end, anchor in forms:
+        # (start, end, anchor, bare): bare is the alias without its article, only after a lowercase one
+        forms = [(a.start, a.end, a, False) for a in aliases] + [(s, e, a, False) for s, e, a in inner]
+        forms += [(a.start + 1, a.end, a, True) for a in aliases if len(a) >= 2 and a[0].lower_ in _ALIAS_ARTICLES]
+        for f_start, f_end, anchor, bare in forms:
             form = words[f_start:f_end]
             n = len(form)
             if n == 1 and (len(form[0]) < 3 or (len(form[0]) == 3 and (form[0].lower() in lowercase
@@ -391,7 +399,8 @@ class AliasFinder:
                 if words[start:start + n] == form and (start, start + n) not in taken \
                         and not (start > 0 and is_capitalized(doc[start - 1])) \
                         and not (start > 1 and doc[start - 1].text in OPEN_QUOTES and is_capitalized(doc[start - 2])) \
-                        and not (start + n < len(doc) and is_capitalized(doc[start + n]) and not doc[start + n].is_sent_start):
+                        and not (start + n < len(doc) and is_capitalized(doc[start + n]) and not doc[start + n].is_sent_start) \
+                        and not (bare and not (start > 0 and doc[start - 1].text in _LOWERCASE_ARTICLES)):
                     repeat = add_candidate(doc, Span(doc, start, start + n, label="PERSON"),
                                            f"{self.name}:alias_repeat", self.score)
                     add_link(doc, anchor, repeat, "alias")

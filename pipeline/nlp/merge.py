@@ -40,6 +40,36 @@ def rank_key(span: Span, priorities: dict[str, int]) -> tuple:
     return (priorities.get(component, 0), span._.crimeie_score or 0.0, len(span), -span.start)
 
 
+#: What joins a group's or a body's name to its quoted translation (`the Tropa del Infierno, or
+#: "Hell's Troop,"`, `la Vieja Escuela Zeta, o “Old School Zetas”`).
+_TRANSLATION_LINKS = {"or", "o", "ou"}
+_QUOTES_OPEN = {"“", "\"", "‘", "«", "'"}
+_QUOTES_CLOSE = {"”", "\"", "’", "»", "'"}
+
+
+def _quoted_translations(doc: Doc, chosen: list[Span]) -> list[Span]:
+    """A quoted, capitalized phrase right after a group's or a body's name and `, or` is the same
+    thing translated, and takes its label, whatever the words inside were read as (`Hell` as a
+    person, `Troop` as a place). The entity grouper then joins the two."""
+    out = list(chosen)
+    for m in chosen:
+        if m.label_ not in ("CRIMINAL_GROUP", "ORGANIZATION"):
+            continue
+        i = m.end
+        if not (i + 3 < len(doc) and doc[i].text == "," and doc[i + 1].lower_ in _TRANSLATION_LINKS
+                and doc[i + 2].text in _QUOTES_OPEN and doc[i + 3].text[:1].isupper()):
+            continue
+        close = next((j for j in range(i + 4, min(i + 12, len(doc))) if doc[j].text in _QUOTES_CLOSE), None)
+        if close is None:
+            continue
+        end = close
+        while end > i + 3 and doc[end - 1].text in (",", "."):
+            end -= 1
+        gloss = Span(doc, i + 3, end, label=m.label_, span_id="crimeie_merge:translation")
+        out = [s for s in out if s.end <= gloss.start or s.start >= gloss.end] + [gloss]
+    return sorted(out, key=lambda s: s.start)
+
+
 def choose_mentions(candidates: list[Span], priorities: dict[str, int]) -> list[Span]:
     """Non-overlapping mentions, higher-ranked candidates first; result in text order."""
     chosen: list[Span] = []
@@ -239,7 +269,7 @@ class CandidateMerger:
                       and not (len(s) == 1 and fold(s.text) in self.not_names_alone)]
         candidates = _without_activities_inside_names(candidates)
         candidates = _without_places_inside_known_places(candidates)
-        chosen = choose_mentions(candidates, self.priorities)
+        chosen = _quoted_translations(doc, choose_mentions(candidates, self.priorities))
         # A gazetteer entry's canonical name (`kb_id_`) ties `PCC` to `Primeiro Comando da Capital`;
         # keep it when another source won the same span.
         known = {(s.start, s.end, s.label_): s.kb_id_ for s in candidates if s.kb_id_}

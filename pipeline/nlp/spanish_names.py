@@ -2,8 +2,8 @@
 
 `Tren de Aragua`, `Clan del Golfo`, `Cartel de los Soles`, `Fundación Somos El Barrio JK`,
 `Los Carajitos Locos del 19`. A run becomes CRIMINAL_GROUP when it starts with a group head
-(Tren, Clan, Cartel, Los + name…) or a group cue word follows it (`the San Juan de Unare gang`;
-`Sinaloa cartel` keeps `cartel`), and ORGANIZATION when it holds an organization cue
+(Tren, Clan, Cartel, Los + name…), ends with a capitalized group word (`the Eastern Bloc`), or a
+group cue word follows it (`the San Juan de Unare gang`; `Sinaloa cartel` keeps `cartel`), and ORGANIZATION when it holds an organization cue
 (Policía, Ministerio, Fiscalía, Fuerza, Cuerpo, Fundación, Office…). A run that is a known
 place (`Los Angeles`) is left to the place component. Runs with no cue are left to the models.
 """
@@ -45,6 +45,8 @@ def classify_run(words: list[str], next_words: list[str]) -> tuple[str | None, i
         return "CRIMINAL_GROUP", 0
     if any(w in org_cues for w in folded) and len(folded) >= 2:
         return "ORGANIZATION", 0
+    if len(folded) >= 2 and folded[-1] in folded_cues("group_name_finals") and words[-1][:1].isupper():
+        return "CRIMINAL_GROUP", 0  # `the Eastern Bloc`, `the Seventh Front`
     if folded[0] in group_heads and len(folded) >= 2:
         return "CRIMINAL_GROUP", 0
     return None, 0
