@@ -940,3 +940,20 @@ def test_a_quoted_translation_after_or_is_the_same_group(default_nlp):
     assert ("Hell's Troop", "CRIMINAL_GROUP") in {(e.text, e.label_) for e in doc.ents}
     group = next(e for e in doc._.crimeie_entities if e["name"] == "Tropa del Infierno")
     assert "Hell's Troop" in group["aliases"]
+
+
+@pytest.mark.parametrize("text,surname", [
+    ("Under the Treviño brothers, the Zetas branched out into kidnapping and extortion.", "Treviño"),
+    ("The faction loyal to the Treviño family adopted the name Cartel del Noreste.", "Treviño"),
+])
+def test_a_surname_that_names_a_family_is_not_a_mention(default_nlp, text, surname):
+    found, _ = mentions(default_nlp, text)
+    assert not any(name == surname for name, _ in found)
+
+
+def test_a_nickname_name_does_not_reach_back_into_a_known_body(default_nlp):
+    """`el exdirector de la Policía Nacional Juan Carlos Bonilla, apodado "El Tigre"`: a body, then a person."""
+    doc = default_nlp('En el expediente figura el exdirector de la Policía Nacional Juan Carlos Bonilla, apodado '
+                      '"El Tigre", capturado en marzo.')
+    found = {(e.text, e.label_) for e in doc.ents}
+    assert ("Policía Nacional", "ORGANIZATION") in found and ("Juan Carlos Bonilla", "PERSON") in found

@@ -14,7 +14,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.nlp.extensions import add_candidate, add_link
+from pipeline.nlp.extensions import CANDIDATES, add_candidate, add_link
 from pipeline.nlp.facilities import PRISON_MODIFIERS, PRISON_NAME_HEADS, PRISON_TYPE_WORDS, number_after
 from pipeline.nlp.lexicon import fold, folded_cues, load_json
 from pipeline.nlp.names import CONNECTORS, SENTENCE_WORDS, is_capitalized, is_word_hyphen, title_words
@@ -63,10 +63,14 @@ def _joins_name(doc: Doc, j: int) -> bool:
 
 
 def name_before(doc: Doc, end: int, titles: set[str], max_len: int = 7) -> tuple[int, int] | None:
-    """The capitalized name that ends just before `end` (`Héctor Rusthenford Guerrero Flores`)."""
+    """The capitalized name that ends just before `end` (`Héctor Rusthenford Guerrero Flores`). It
+    does not reach back into a known body's name (`el exdirector de la Policía Nacional Juan Carlos
+    Bonilla`)."""
     j = end
     i = j
-    while i > 0 and j - i < max_len:
+    bodies = {k for s in doc.spans.get(CANDIDATES, []) if s.label_ == "ORGANIZATION"
+              and s.id_.startswith("crimeie_gazetteer") and s.end <= end for k in range(s.start, s.end)}
+    while i > 0 and j - i < max_len and i - 1 not in bodies:
         token = doc[i - 1]
         if is_capitalized(token) or (i >= 2 and _joins_name(doc, i - 1) and is_capitalized(doc[i - 2]) and i < j) \
                 or (i >= 3 and i < j and doc[i - 1].text in CONNECTORS and doc[i - 2].text in CONNECTORS

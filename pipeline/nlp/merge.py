@@ -225,6 +225,7 @@ class CandidateMerger:
         self.not_names_alone = folded_cues("not_a_name_alone")
         self.not_name_heads = folded_cues("not_a_name_heads")
         self.not_name_heads_lowercase = folded_cues("not_a_name_heads_lowercase")
+        self.family_words = folded_cues("family_nouns")
 
     def _nationality_adjective(self, span: Span) -> bool:
         """`Colombian`, `Colombian army`: a nationality adjective with nothing capitalized after it
@@ -237,6 +238,16 @@ class CandidateMerger:
             if words in self.adjectives or (words.endswith("s") and words[:-1] in self.adjectives):
                 return all(not t.text[:1].isupper() for t in span[n:])
         return False
+
+    def _names_a_family(self, span: Span) -> bool:
+        """`the Treviño brothers`, `the Guzmán family`: a surname that names a family is no one
+        person's mention (nor a place, as a model may read it), and the family is no group unless
+        the text names it as one."""
+        doc = span.doc
+        read_as_person = span.label_ == "PERSON" or (span.label_ == "LOCATION" and span.id_.startswith("crimeie_ner"))
+        return (read_as_person and span.start > 0 and span.end < len(doc)
+                and doc[span.start - 1].lower_ in ("the", "los", "las", "la")
+                and doc[span.end].is_lower and fold(doc[span.end].text) in self.family_words)
 
     def _names_a_plan_law_or_operation(self, span: Span) -> bool:
         """`Plan Bandera`, `Operación Dakovo`, `Mito` in `la llamada operación Mito`, and `Urgente
@@ -265,6 +276,7 @@ class CandidateMerger:
         candidates = [_trimmed(s, capitalized_inside) for s in _split(candidates)]
         candidates = [s for s in candidates if s is not None and not self._nationality_adjective(s)
                       and not self._names_a_plan_law_or_operation(s)
+                      and not self._names_a_family(s)
                       and not _common_word_at_sentence_start(s, lowercase_words)
                       and not (len(s) == 1 and fold(s.text) in self.not_names_alone)]
         candidates = _without_activities_inside_names(candidates)
