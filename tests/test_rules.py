@@ -230,6 +230,7 @@ def test_a_quoted_common_word_is_not_a_nickname(rule_nlp):
     ("The Ley de Urgente Consideración passed in 2020 and lengthened sentences.", "Consideración"),
     ("La Operación Tenaza Norte dejó cinco detenidos en Trujillo.", "Tenaza"),
     ("Fue detenido por la Policía Nacional en la llamada operación Mito, acusado de blanquear dinero.", "Mito"),
+    ("Fuerzas federales irrumpieron en Santa Rosa de Lima con el operativo denominado “Golpe de Timón”.", "Golpe"),
 ])
 def test_plans_laws_and_operations_are_not_mentions(default_nlp, text, word):
     found, _ = mentions(default_nlp, text)

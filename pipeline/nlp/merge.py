@@ -47,6 +47,11 @@ _QUOTES_OPEN = {"“", "\"", "‘", "«", "'"}
 _QUOTES_CLOSE = {"”", "\"", "’", "»", "'"}
 
 
+#: Words between an operation's noun and its quoted name (`el operativo denominado “Golpe de Timón”`).
+_NAMING_WORDS = {"denominado", "denominada", "llamado", "llamada", "bautizado", "bautizada", "called", "dubbed",
+                 "named", "codenamed", "code-named"}
+
+
 def _quoted_translations(doc: Doc, chosen: list[Span]) -> list[Span]:
     """A quoted, capitalized phrase right after a group's or a body's name and `, or` is the same
     thing translated, and takes its label, whatever the words inside were read as (`Hell` as a
@@ -258,6 +263,10 @@ class CandidateMerger:
             return True
         if i >= 2 and doc[i - 1].lower_ in ("de", "del", "of") and doc[i - 2].text[:1].isupper():
             i -= 1
+        if i >= 1 and doc[i - 1].text in _QUOTES_OPEN:  # `el operativo denominado “Golpe de Timón”`
+            i -= 1
+            if i >= 1 and doc[i - 1].lower_ in _NAMING_WORDS:
+                i -= 1
         if i < 1:
             return False
         head = fold(doc[i - 1].text)
