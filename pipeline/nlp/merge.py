@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.nlp.activities import activity_idioms, is_idiom
+from pipeline.nlp.aliases import CLOSE_QUOTES, OPEN_QUOTES
 from pipeline.nlp.extensions import CANDIDATES
 from pipeline.nlp.lexicon import facility_type_words, fold, folded_cues, load_json
 from pipeline.nlp.names import SENTENCE_WORDS
@@ -43,8 +44,6 @@ def rank_key(span: Span, priorities: dict[str, int]) -> tuple:
 #: What joins a group's or a body's name to its quoted translation (`the Tropa del Infierno, or
 #: "Hell's Troop,"`, `la Vieja Escuela Zeta, o “Old School Zetas”`).
 _TRANSLATION_LINKS = {"or", "o", "ou"}
-_QUOTES_OPEN = {"“", "\"", "‘", "«", "'"}
-_QUOTES_CLOSE = {"”", "\"", "’", "»", "'"}
 
 
 #: Words between an operation's noun and its quoted name (`el operativo denominado “Golpe de Timón”`).
@@ -62,9 +61,9 @@ def _quoted_translations(doc: Doc, chosen: list[Span]) -> list[Span]:
             continue
         i = m.end
         if not (i + 3 < len(doc) and doc[i].text == "," and doc[i + 1].lower_ in _TRANSLATION_LINKS
-                and doc[i + 2].text in _QUOTES_OPEN and doc[i + 3].text[:1].isupper()):
+                and doc[i + 2].text in OPEN_QUOTES and doc[i + 3].text[:1].isupper()):
             continue
-        close = next((j for j in range(i + 4, min(i + 12, len(doc))) if doc[j].text in _QUOTES_CLOSE), None)
+        close = next((j for j in range(i + 4, min(i + 12, len(doc))) if doc[j].text in CLOSE_QUOTES), None)
         if close is None:
             continue
         end = close
@@ -263,7 +262,7 @@ class CandidateMerger:
             return True
         if i >= 2 and doc[i - 1].lower_ in ("de", "del", "of") and doc[i - 2].text[:1].isupper():
             i -= 1
-        if i >= 1 and doc[i - 1].text in _QUOTES_OPEN:  # `el operativo denominado “Golpe de Timón”`
+        if i >= 1 and doc[i - 1].text in OPEN_QUOTES:  # `el operativo denominado “Golpe de Timón”`
             i -= 1
             if i >= 1 and doc[i - 1].lower_ in _NAMING_WORDS:
                 i -= 1
