@@ -20,10 +20,6 @@ from pipeline.nlp.lexicon import fold, folded_cues, load_json
 from pipeline.nlp.names import CONNECTORS, SENTENCE_WORDS, is_capitalized, is_word_hyphen, title_words
 
 OPEN_QUOTES = {"“", "\"", "'", "‘", "«", "„"}
-#: The article that may open an alias (`El Marro`, `La Tuta`) and how it is written, lowercase, before
-#: the rest of the alias later on (`pero el Marro`, `la gente del Marro`).
-_ALIAS_ARTICLES = {"el", "la", "the"}
-_LOWERCASE_ARTICLES = {"el", "la", "del", "al", "the"}
 CLOSE_QUOTES = {"”", "\"", "'", "’", "»", "“"}
 
 
@@ -110,6 +106,8 @@ class AliasFinder:
         self.weak = {tuple(c) for c in data["weak_cues"]}
         self.name_required = {tuple(c) for c in data.get("name_required_cues", [])}
         self.articles = set(data["lowercase_articles"])
+        bare = data.get("repeat_without_article", {})
+        self.repeat_articles, self.before_bare_repeat = set(bare.get("articles", [])), set(bare.get("after", []))
         self.group_words = folded_cues("group_type_words")
         self.group_articles = set(data.get("group_articles", []))
         self.titles = title_words()
@@ -392,7 +390,7 @@ class AliasFinder:
         lowercase = {w for w in words if w.islower()}
         # (start, end, anchor, bare): bare is the alias without its article, only after a lowercase one
         forms = [(a.start, a.end, a, False) for a in aliases] + [(s, e, a, False) for s, e, a in inner]
-        forms += [(a.start + 1, a.end, a, True) for a in aliases if len(a) >= 2 and a[0].lower_ in _ALIAS_ARTICLES]
+        forms += [(a.start + 1, a.end, a, True) for a in aliases if len(a) >= 2 and a[0].lower_ in self.repeat_articles]
         for f_start, f_end, anchor, bare in forms:
             form = words[f_start:f_end]
             n = len(form)
@@ -404,7 +402,7 @@ class AliasFinder:
                         and not (start > 0 and is_capitalized(doc[start - 1])) \
                         and not (start > 1 and doc[start - 1].text in OPEN_QUOTES and is_capitalized(doc[start - 2])) \
                         and not (start + n < len(doc) and is_capitalized(doc[start + n]) and not doc[start + n].is_sent_start) \
-                        and not (bare and not (start > 0 and doc[start - 1].text in _LOWERCASE_ARTICLES)):
+                        and not (bare and not (start > 0 and doc[start - 1].text in self.before_bare_repeat)):
                     repeat = add_candidate(doc, Span(doc, start, start + n, label="PERSON"),
                                            f"{self.name}:alias_repeat", self.score)
                     add_link(doc, anchor, repeat, "alias")

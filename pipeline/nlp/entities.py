@@ -147,12 +147,6 @@ def _join_short_forms(mentions: list[dict], uf: UnionFind) -> None:
             uf.union(owners.pop(), i)
 
 
-# The alias quote marks, as regex character classes for the text-level patterns below.
-_OPEN = "[" + re.escape("".join(sorted(OPEN_QUOTES))) + "]"
-_CLOSE = "[" + re.escape("".join(sorted(CLOSE_QUOTES))) + "]"
-_OR_QUOTED = re.compile(rf"^\s*,\s*(?:or|o|ou)\s+{_OPEN}$")
-
-
 @lru_cache(maxsize=1)
 def _facility_words() -> frozenset[str]:
     """Facility type words and the Portuguese particles between them and a name (`Complexo da Maré`):
@@ -162,18 +156,15 @@ def _facility_words() -> frozenset[str]:
 
 def _glosses(text: str, mentions: list[dict]) -> list[list]:
     """`Terceiro Comando (Third Command)`, `Complexo de Israel (Israel Complex)`: a name followed by
-    another of the same label alone in parentheses is the same thing, translated or abbreviated;
-    so is a group's or a body's name followed by `, or` and a quoted one (`the Tropa del
-    Infierno, or "Hell's Troop,"`).
+    another of the same label alone in parentheses is the same thing, translated or abbreviated
+    (a quoted translation after `, or` is linked by the merge, which makes its mention).
     Places only when the two share a word: `Tibú (Norte de Santander)` says where Tibú is."""
     links = []
     ordered = sorted(mentions, key=lambda m: m["start"])
     for a, b in zip(ordered, ordered[1:]):
         if a["label"] != b["label"] or a["label"] == "CRIMINAL_ACTIVITY":
             continue
-        gap = text[a["end"]:b["start"]]
-        parenthesised = gap.strip() == "(" and text[b["end"]:b["end"] + 1] == ")"
-        if not (parenthesised or (a["label"] in ("CRIMINAL_GROUP", "ORGANIZATION") and _OR_QUOTED.match(gap))):
+        if text[a["end"]:b["start"]].strip() != "(" or text[b["end"]:b["end"] + 1] != ")":
             continue
         if a["label"] == "LOCATION":
             wa = {w for w in _WORD.findall(normalize_name(a["text"])) if len(w) >= 4}
@@ -183,7 +174,9 @@ def _glosses(text: str, mentions: list[dict]) -> list[list]:
     return links
 
 
-
+# The alias quote marks, as regex character classes for the text-level patterns below.
+_OPEN = "[" + re.escape("".join(sorted(OPEN_QUOTES))) + "]"
+_CLOSE = "[" + re.escape("".join(sorted(CLOSE_QUOTES))) + "]"
 
 
 def _phrase_pattern(phrase: str) -> str:

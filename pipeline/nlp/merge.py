@@ -16,7 +16,7 @@ from spacy.util import filter_spans
 
 from pipeline.nlp.activities import activity_idioms, is_idiom
 from pipeline.nlp.aliases import CLOSE_QUOTES, OPEN_QUOTES
-from pipeline.nlp.extensions import CANDIDATES
+from pipeline.nlp.extensions import CANDIDATES, add_link
 from pipeline.nlp.lexicon import facility_type_words, fold, folded_cues, load_json
 from pipeline.nlp.names import SENTENCE_WORDS
 from pipeline.nlp.places import is_function_word, place_index
@@ -54,7 +54,7 @@ _NAMING_WORDS = {"denominado", "denominada", "llamado", "llamada", "bautizado", 
 def _quoted_translations(doc: Doc, chosen: list[Span]) -> list[Span]:
     """A quoted, capitalized phrase right after a group's or a body's name and `, or` is the same
     thing translated, and takes its label, whatever the words inside were read as (`Hell` as a
-    person, `Troop` as a place). The entity grouper then joins the two."""
+    person, `Troop` as a place); a link tells the entity grouper to join the two."""
     out = list(chosen)
     for m in chosen:
         if m.label_ not in ("CRIMINAL_GROUP", "ORGANIZATION"):
@@ -71,6 +71,7 @@ def _quoted_translations(doc: Doc, chosen: list[Span]) -> list[Span]:
             end -= 1
         gloss = Span(doc, i + 3, end, label=m.label_, span_id="crimeie_merge:translation")
         out = [s for s in out if s.end <= gloss.start or s.start >= gloss.end] + [gloss]
+        add_link(doc, m, gloss, "alias")
     return sorted(out, key=lambda s: s.start)
 
 

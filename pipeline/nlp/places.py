@@ -226,6 +226,12 @@ def _settlement_apposition(ent: Span, settlement: frozenset[str]) -> bool:
 _LIST_SEPARATORS = {",", "y", "e", "and", "o", "u", "or"}
 
 
+def _list_gap(a: Span, b: Span) -> Span | None:
+    """The words between two mentions when they are only list separators (`, `, ` y `, `, and `)."""
+    gap = a.doc[a.end:b.start]
+    return gap if 0 < len(gap) <= 2 and all(t.lower_ in _LIST_SEPARATORS for t in gap) else None
+
+
 def _lists(ents: list[Span]) -> list[list[int]]:
     """Indices of mentions written as one list (`A, B y C`, `A, B, and C`, `A o B`): mentions with
     only commas between them, the last one after a conjunction, in one sentence. Commas alone
@@ -234,8 +240,8 @@ def _lists(ents: list[Span]) -> list[list[int]]:
     runs, run = [], [0] if ents else []
     for i in range(1, len(ents)):
         a, b = ents[i - 1], ents[i]
-        gap = a.doc[a.end:b.start]
-        joined = 0 < len(gap) <= 2 and all(t.lower_ in _LIST_SEPARATORS for t in gap) and not b[0].is_sent_start
+        gap = _list_gap(a, b)
+        joined = gap is not None and not b[0].is_sent_start
         if joined and any(t.lower_ in conjunctions for t in gap):
             runs.append(run + [i])
             run = []
@@ -328,26 +334,24 @@ class PlaceKeys:
         return not any(e.label_ == "FACILITY" and not e.id_.startswith("crimeie_ner") and normalize_name(e.text) == folded
                        for e in ents)
 
-    def _place_read_as_organization(self, doc: Doc, ent: Span, place_names: set[str], joined: bool = False) -> bool:
-        """A model ORGANIZATION that is a known country or region, after a locative word, written
-        as a place elsewhere in the article or (`joined`) listed with a place (`the forests of Meta
-        and Guaviare`): a department does not act as a body; its government, police or court is
-        named by other words."""
-        if ent.label_ != "ORGANIZATION" or not ent.id_.startswith("crimeie_ner"):
-            return False
-        if not any(p.kind in ("country", "subdivision") for p in self.index.lookup(ent.text)):
-            return False
-        return joined or _after_locative(doc, ent) or normalize_name(ent.text) in place_names
+    def _region_read_as_body(self, ent: Span) -> bool:
+        """A model ORGANIZATION that is a known country or region: a department does not act as a
+        body; its government, police or court is named by other words."""
+        return (ent.label_ == "ORGANIZATION" and ent.id_.startswith("crimeie_ner")
+                and any(p.kind in ("country", "subdivision") for p in self.index.lookup(ent.text)))
 
-    def _places_joined_to_places(self, doc: Doc, ents: list[Span]) -> list[Span]:
-        """A model ORGANIZATION that is a known country or region, joined by `and`, `y` or a comma
-        to the place before it (`the forests of Meta and Guaviare`), is one more place."""
+    def _place_read_as_organization(self, doc: Doc, ent: Span, place_names: set[str]) -> bool:
+        """A region read as a body (`_region_read_as_body`) after a locative word or written as a
+        place elsewhere in the article (`the jungles of Guaviare`)."""
+        return self._region_read_as_body(ent) and (_after_locative(doc, ent) or normalize_name(ent.text) in place_names)
+
+    def _places_joined_to_places(self, ents: list[Span]) -> list[Span]:
+        """A region read as a body, listed right after a place (`the forests of Meta and
+        Guaviare`), is one more place."""
         out = list(ents)
         for i in range(1, len(out)):
             e, before = out[i], out[i - 1]
-            if (before.label_ == "LOCATION" and 0 < e.start - before.end <= 2
-                    and all(t.lower_ in _LIST_SEPARATORS for t in doc[before.end:e.start])
-                    and self._place_read_as_organization(doc, e, set(), joined=True)):
+            if before.label_ == "LOCATION" and _list_gap(before, e) is not None and self._region_read_as_body(e):
                 out[i] = _relabel(e, "LOCATION", ">place")
         return out
 
@@ -422,7 +426,7 @@ class PlaceKeys:
         relabelled = [_relabel(e, "LOCATION", ">place") if self._place_read_as_facility(doc, e, ents)
                       or self._place_read_as_organization(doc, e, place_names) else e
                       for e in relabelled]
-        relabelled = self._places_joined_to_places(doc, relabelled)
+        relabelled = self._places_joined_to_places(relabelled)
         relabelled = self._labelled_by_kind_nouns(relabelled)
         changed = any(a is not b for a, b in zip(relabelled, ents))
         ents = relabelled

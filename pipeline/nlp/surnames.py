@@ -29,9 +29,10 @@ from pipeline.textnorm import QUOTES
 
 #: Words that make the name after them a place (`in Duarte`, `el departamento de`): a surname that
 #: is also a known place is read as the person's unless the article writes it after one of these.
-#: Not `of`/`de` alone, which also stand before people (`the death of Duarte`).
-PLACE_CUES = frozenset({"in", "en", "from", "desde", "hacia", "into", "across", "throughout", "near", "cerca",
-                        "state", "estado", "department", "departamento", "province", "provincia"})
+#: The locative words less those that also stand before people (`the death of Duarte`, `talks to
+#: Duarte`, `detenido por Duarte`).
+PLACE_CUES = frozenset(LOCATIVE_WORDS - {"of", "de", "to", "por", "at", "around", "through", "towards", "toward",
+                                         "outside", "inside"})
 
 #: Connectors that join list items (`Pabón Rincón y Sanguino Torrado`), not a family's article.
 LIST_JOINERS = frozenset({"y", "e"})
