@@ -105,11 +105,29 @@ def test_a_group_named_between_stops_the_led_by_pattern(patterns_nlp):
     assert ("Wilmer Chavarría", "LEADER_OF", "Los Lobos", "group_led_by_person") not in found
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("Los capturados operaban en los municipios de Ocaña, Ábrego, El Tarra y Tibú, en el Catatumbo.",
+     ("Ábrego", "LOCATED_IN", "Catatumbo")),
+    ("Los capturados operaban en los municipios de Ocaña, Ábrego, El Tarra y Tibú, en el Catatumbo.",
+     ("Ocaña", "LOCATED_IN", "Catatumbo")),
+    ("Hubo ataques sobre todo en distritos de Lima como San Juan de Lurigancho, Comas y Ate.",
+     ("Comas", "LOCATED_IN", "Lima")),
+    ("Cuidaba las rutas en los municipios del Bajo Cauca: Caucasia, Cáceres y Tarazá.",
+     ("Cáceres", "LOCATED_IN", "Bajo Cauca")),
+    ("Venezuela's border states of Apure, Amazonas and Zulia became rear guards for the rebels.",
+     ("Zulia", "LOCATED_IN", "Venezuela")),
+])
+def test_every_member_of_a_list_of_places_lies_where_the_list_is_placed(patterns_nlp, text, expected):
+    assert expected + ("place_list_in_place",) in rule_relations_found(patterns_nlp, text)
+
+
 @pytest.mark.parametrize("text,not_expected", [
     ("The gang is active in Tame, Fortul, Saravena and Arauquita.", ("Tame", "LOCATED_IN", "Fortul")),
     ("Extortion spread to Tamaulipas, Nuevo León and Coahuila.", ("Tamaulipas", "LOCATED_IN", "Nuevo León")),
     ("Its cells operate in Colombia, Peru and Chile.", ("Colombia", "LOCATED_IN", "Peru")),
     ("The attack happened in Envigado, just south of Medellín.", ("Envigado", "LOCATED_IN", "Medellín")),
+    ("Cells spread from Tame, Fortul and Saravena, just south of Arauca, into Venezuela.", ("Tame", "LOCATED_IN", "Arauca")),
+    ("The gang moved from Culiacán, Navolato and Guasave to Sonora.", ("Culiacán", "LOCATED_IN", "Sonora")),
 ])
 def test_places_side_by_side_are_not_one_inside_the_other(patterns_nlp, text, not_expected):
     found, doc = relations(patterns_nlp, text), patterns_nlp(text)

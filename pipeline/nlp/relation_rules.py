@@ -5,8 +5,10 @@ enough to trust on sight, at a confidence of 0.9. Their word lists are in
 resources/relation_patterns.json.
 
 - LOCATED_IN: `Cúcuta, Colombia`, `Tocorón prison in Aragua`, `Tocuyito, a town on the southern
-  edge of Valencia`, `Venezuela's Aragua state`; not a list of places (`Tame, Fortul, Saravena`)
-  and not what the gazetteer rules out (a country inside anything, a state inside a city).
+  edge of Valencia`, `Venezuela's Aragua state`; each member of a list of places placed as a whole
+  (`Ocaña, Ábrego y Tibú, en el Catatumbo`, `distritos de Lima como Comas y Ate`); not one member
+  of a list inside another (`Tame, Fortul, Saravena`) and not what the gazetteer rules out (a
+  country inside anything, a state inside a city).
 - LEADER_OF: `X, the leader of Y`; `Y, led by X`, `fundados por X y Z`; `the director of Y, X`.
 - MEMBER_OF: `X, a member of Y`, `X, presunto integrante de Y`, `DEA agent X`.
 - ARRESTED_BY: `X was arrested in Culiacán by the DEA` and `the CICPC arrested X`,
@@ -15,6 +17,7 @@ resources/relation_patterns.json.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import lru_cache
 
 from spacy.tokens import Span
@@ -51,6 +54,8 @@ def rule_relations(ctx: DocContext, head: Span, tail: Span) -> list[tuple[str, f
             out.append(("LOCATED_IN", SCORE, "place_in_place"))
         if tail.end == head.start - 1 and ctx.folded[tail.end] in ("'s", "’s"):
             out.append(("LOCATED_IN", SCORE, "place_possessive"))
+        elif _list_in_place(ctx, head, tail):
+            out.append(("LOCATED_IN", SCORE, "place_list_in_place"))
     if words is not None and hl == "PERSON" and tl in ("CRIMINAL_GROUP", "ORGANIZATION") and len(words) <= 6:
         if _leader_title_after(words):
             out.append(("LEADER_OF", SCORE, "person_leader_of_group"))
@@ -241,3 +246,58 @@ def _in_place_list(ctx: DocContext, head: Span, tail: Span) -> bool:
     while j > 0 and j > head.start - 2 and doc[j - 1].lower_ in _LIST_JOINERS:
         j -= 1
     return j < head.start and ctx.label_ending.get(j) == "LOCATION"
+
+
+def _mention_at(ctx: DocContext, start: int) -> Span | None:
+    k = bisect_left(ctx.ent_starts, start)
+    return ctx.ents[k] if k < len(ctx.ents) and ctx.ent_starts[k] == start else None
+
+
+def _place_list_end(ctx: DocContext, mention: Span, step: int) -> Span:
+    """The last (step 1) or first (step -1) member of the list of places the mention stands in:
+    places joined by commas and conjunctions (`Ocaña, Ábrego, El Tarra y Tibú`)."""
+    doc, current = ctx.doc, mention
+    while True:
+        if step > 0:
+            i = current.end
+            while i < len(doc) and i < current.end + 2 and doc[i].lower_ in _LIST_JOINERS:
+                i += 1
+            after = _mention_at(ctx, i) if i > current.end else None
+        else:
+            j = current.start
+            while j > 0 and j > current.start - 2 and doc[j - 1].lower_ in _LIST_JOINERS:
+                j -= 1
+            k = bisect_left(ctx.ent_ends, j) if j < current.start else len(ctx.ents)
+            after = ctx.ents[k] if k < len(ctx.ents) and ctx.ent_ends[k] == j else None
+        if after is None or after.label_ != "LOCATION" or ctx.sent_index[after.start] != ctx.sent_index[current.start]:
+            return current
+        current = after
+
+
+def _list_in_place(ctx: DocContext, head: Span, tail: Span) -> bool:
+    """A member of a list of places lies in the place that the list as a whole is placed in:
+    after its last member (`Ocaña, Ábrego y Tibú, en el Catatumbo`), or before its first after an
+    opener (`distritos de Lima como Comas y Ate`, `municipios del Bajo Cauca: Caucasia, Cáceres`,
+    `Venezuela's border states of Apure and Zulia`)."""
+    if ctx.sent_index[head.start] != ctx.sent_index[tail.start]:
+        return False
+    if head.end <= tail.start:
+        last = _place_list_end(ctx, head, 1)
+        return last is not head and last.end < tail.start and _place_phrase(ctx, last, tail)
+    first = _place_list_end(ctx, head, -1)
+    if not tail.end < first.start <= tail.end + 6 or any(i in ctx.label_starting for i in range(tail.end, first.start)):
+        return False
+    lists = patterns()["place_in_place"]
+    words = ctx.folded[tail.end:first.start]
+    if words[0] in ("'s", "’s"):
+        # `Venezuela's border states of Apure and Zulia`: a plural place noun, then `of`.
+        return len(words) >= 3 and words[-1] in ("of", "de") and words[-2] in lists["place_nouns"] \
+            and all(w in lists["place_nouns"] or w in lists["position_words"] for w in words[1:-1])
+    if words[-1] in lists["list_openers"]:
+        rest = words[:-1]
+    elif " ".join(words[-2:]) in lists["list_openers"]:
+        rest = words[:-2]
+    else:
+        return False
+    # Between the place and the opener, only a comma or place words: `Lima, en distritos como`.
+    return all(w == "," or w in lists["phrase_words"] for w in rest)
