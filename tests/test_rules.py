@@ -958,3 +958,36 @@ def test_a_nickname_name_does_not_reach_back_into_a_known_body(default_nlp):
                       '"El Tigre", capturado en marzo.')
     found = {(e.text, e.label_) for e in doc.ents}
     assert ("Policía Nacional", "ORGANIZATION") in found and ("Juan Carlos Bonilla", "PERSON") in found
+
+
+@pytest.mark.parametrize("text,full,short", [
+    ("La más visible es la Columna Móvil Dagoberto Ramos, que opera en Toribío. Desde entonces, la Dagoberto "
+     "Ramos responde con ataques a las estaciones de policía.", "Columna Móvil Dagoberto Ramos", "Dagoberto Ramos"),
+    ("Del mismo bloque hace parte el Frente Jaime Martínez, con presencia en Suárez. Al Jaime Martínez las "
+     "autoridades le atribuyen la minería ilegal.", "Frente Jaime Martínez", "Jaime Martínez"),
+])
+def test_a_unit_named_after_a_person_is_written_by_that_name_after_an_article(default_nlp, text, full, short):
+    """GUIDELINES §2: `la Dagoberto Ramos` is the column, not a person; one entity with the full name."""
+    doc = default_nlp(text)
+    assert (short, "CRIMINAL_GROUP") in {(e.text, e.label_) for e in doc.ents}
+    unit = next(e for e in doc._.crimeie_entities if e["name"] == full)
+    assert short in unit["aliases"]
+
+
+def test_a_unit_named_after_a_place_leaves_the_place_a_place(default_nlp):
+    found, _ = mentions(default_nlp, "Mancuso commanded the Bloque Catatumbo of the AUC. The massacres of the "
+                                     "Catatumbo began in 1999.")
+    assert ("Catatumbo", "LOCATION") in found
+
+
+@pytest.mark.parametrize("text,surname", [
+    ("Murió la autoridad del resguardo, Cristina Bautista, y cuatro guardias. Para muchos nasa, el asesinato "
+     "de Bautista se convirtió en un símbolo.", "Bautista"),
+    ("La coalición la encabeza Néstor Gregorio Vera Fernández, conocido como “Iván Mordisco”. El Gobierno "
+     "suspendió el cese al fuego con las estructuras de Mordisco en el Cauca.", "Mordisco"),
+])
+def test_a_surname_after_de_and_a_common_noun_is_the_person(default_nlp, text, surname):
+    """`el asesinato de Bautista`: `de` after a common noun stands before people too, even where the
+    surname is also a known place or the word is a nickname's last."""
+    later = [e for e in default_nlp(text).ents if e.text == surname]
+    assert later and all(e.label_ == "PERSON" for e in later)

@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.nlp.aliases import CLOSE_QUOTES, OPEN_QUOTES
-from pipeline.nlp.lexicon import facility_type_words, load_json
+from pipeline.nlp.lexicon import facility_type_words, folded_cues, load_json
 from pipeline.nlp.names import ARTICLES
 from pipeline.textnorm import normalize_name
 from pipeline.unionfind import UnionFind
@@ -111,6 +111,8 @@ def _join_short_forms(mentions: list[dict], uf: UnionFind) -> None:
       * a place the gazetteer does not know by its last words (`Tlaltenco` after `San Francisco
         Tlaltenco`); places it knows are grouped by their codes, and `Guatemala` is not `Ciudad de
         Guatemala`.
+      * a unit of an armed group by the name after its unit words (`la Dagoberto Ramos` for
+        `Columna Móvil Dagoberto Ramos`; cue_words.json `group_unit_words`);
       * a criminal group by its first words once the article has given the full name (`the Tren` after
         `Tren de Aragua`, `la Unión` after `La Unión Tepito`). Only after: a faction is usually
         named after its parent (`Barrio 18`, then `Barrio 18 Revolucionarios`), and a shorter name
@@ -123,7 +125,7 @@ def _join_short_forms(mentions: list[dict], uf: UnionFind) -> None:
         if m["label"] == "CRIMINAL_GROUP":
             while words[i] and words[i][0] in ARTICLES:
                 words[i] = words[i][1:]
-    type_words = _facility_words()
+    type_words, unit_words = _facility_words(), _unit_words()
     for i, short in words.items():
         label = mentions[i]["label"]
         if not short or (label == "LOCATION" and mentions[i].get("key")):
@@ -137,6 +139,9 @@ def _join_short_forms(mentions: list[dict], uf: UnionFind) -> None:
             elif label == "CRIMINAL_GROUP" and long[:len(short)] == short and short[0] not in _TYPE_WORDS \
                     and mentions[j]["start"] < mentions[i]["start"]:
                 owners.add(uf.find(j))
+            elif label == "CRIMINAL_GROUP" and long[-len(short):] == short \
+                    and all(w in unit_words for w in long[:-len(short)]):
+                owners.add(uf.find(j))
             elif label == "FACILITY" and long[-len(short):] == short \
                     and all(w in type_words or w in _TYPE_WORDS for w in long[:-len(short)]):
                 owners.add(uf.find(j))
@@ -145,6 +150,12 @@ def _join_short_forms(mentions: list[dict], uf: UnionFind) -> None:
                 owners.add(uf.find(j))
         if len(owners) == 1:
             uf.union(owners.pop(), i)
+
+
+@lru_cache(maxsize=1)
+def _unit_words() -> frozenset[str]:
+    """`Frente`, `Columna Móvil`: the words that make a unit out of the name after them."""
+    return frozenset(normalize_name(w) for w in folded_cues("group_unit_words"))
 
 
 @lru_cache(maxsize=1)

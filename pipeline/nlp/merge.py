@@ -75,6 +75,40 @@ def _quoted_translations(doc: Doc, chosen: list[Span]) -> list[Span]:
     return sorted(out, key=lambda s: s.start)
 
 
+def _named_units_by_their_names(chosen: list[Span], unit_words: frozenset[str]) -> list[Span]:
+    """`la Dagoberto Ramos`, `al Jaime Martínez`: after `Columna Móvil Dagoberto Ramos` or `Frente
+    Jaime Martínez`, the person's name the unit is named after, written after an article, names
+    the unit, whatever label a model gave it (a person is not `la Dagoberto Ramos`); a place keeps
+    its label."""
+    units = set()
+    for s in chosen:
+        if s.label_ == "CRIMINAL_GROUP":
+            words = [fold(t.text) for t in s]
+            k, n = 0, len(words)
+            while k < n and words[k] in unit_words:
+                k += 1
+            while n > k and words[n - 1] in unit_words:
+                n -= 1
+            if k < n and (k > 0 or n < len(words)):  # `Frente Jaime Martínez`, `the Carolina Ramírez Front`
+                units.add(tuple(words[k:n]))
+    if not units:
+        return chosen
+    doc, out = chosen[0].doc, []
+    for s in chosen:
+        if s.label_ in _UNIT_NAMED_AS and s.start > 0 and doc[s.start - 1].lower_ in _UNIT_ARTICLES \
+                and tuple(fold(t.text) for t in s) in units and not place_index().lookup(s.text):
+            unit = Span(doc, s.start, s.end, label="CRIMINAL_GROUP", span_id=s.id_ + ">unit")
+            unit._.crimeie_score = s._.crimeie_score
+            s = unit
+        out.append(s)
+    return out
+
+
+_UNIT_ARTICLES = {"el", "la", "al", "del", "the"}
+#: A unit named after a place (`el Bloque Catatumbo`, then `del Catatumbo`) does not make the place a unit.
+_UNIT_NAMED_AS = {"PERSON", "FACILITY", "ORGANIZATION"}
+
+
 def choose_mentions(candidates: list[Span], priorities: dict[str, int]) -> list[Span]:
     """Non-overlapping mentions, higher-ranked candidates first; result in text order."""
     chosen: list[Span] = []
@@ -231,6 +265,7 @@ class CandidateMerger:
         self.not_name_heads = folded_cues("not_a_name_heads")
         self.not_name_heads_lowercase = folded_cues("not_a_name_heads_lowercase")
         self.family_words = folded_cues("family_nouns")
+        self.unit_words = folded_cues("group_unit_words")
 
     def _nationality_adjective(self, span: Span) -> bool:
         """`Colombian`, `Colombian army`: a nationality adjective with nothing capitalized after it
@@ -291,6 +326,7 @@ class CandidateMerger:
         candidates = _without_activities_inside_names(candidates)
         candidates = _without_places_inside_known_places(candidates)
         chosen = _quoted_translations(doc, choose_mentions(candidates, self.priorities))
+        chosen = _named_units_by_their_names(chosen, self.unit_words)
         # A gazetteer entry's canonical name (`kb_id_`) ties `PCC` to `Primeiro Comando da Capital`;
         # keep it when another source won the same span.
         known = {(s.start, s.end, s.label_): s.kb_id_ for s in candidates if s.kb_id_}

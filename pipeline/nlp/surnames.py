@@ -24,6 +24,7 @@ from pipeline.nlp.extensions import CANDIDATES, add_candidate
 from pipeline.nlp.lexicon import fold, folded_cues
 from pipeline.nlp.names import CONNECTORS, is_capitalized, is_word_hyphen
 from pipeline.nlp.places import LOCATIVE_WORDS, place_index
+from pipeline.nlp.relation_rules import patterns
 from pipeline.textnorm import QUOTES
 
 
@@ -33,6 +34,9 @@ from pipeline.textnorm import QUOTES
 #: Duarte`, `detenido por Duarte`).
 PLACE_CUES = frozenset(LOCATIVE_WORDS - {"of", "de", "to", "por", "at", "around", "through", "towards", "toward",
                                          "outside", "inside"})
+
+#: The words of `the death of Duarte`, `el asesinato de Bautista`.
+OF_WORDS = frozenset({"of", "de"})
 
 #: Connectors that join list items (`Pabón Rincón y Sanguino Torrado`), not a family's article.
 LIST_JOINERS = frozenset({"y", "e"})
@@ -57,6 +61,9 @@ class SurnameRepeats:
         self.name, self.min_name_words, self.score = name, min_name_words, score
         self.group_words = folded_cues("group_type_words")
         self.not_person_after = folded_cues("not_a_person_after_surname")
+        #: Nouns after which `de X` names a place: `el municipio de`, `the state of`, `al norte de`.
+        places = patterns()["place_in_place"]
+        self.place_nouns = folded_cues("settlement_nouns") | LOCATIVE_WORDS | places["place_nouns"] | places["position_words"]
 
     def surname_forms(self, doc: Doc) -> dict[tuple[str, ...], int]:
         """The later forms of the PERSON candidates' names, each with the token where the earliest
@@ -102,11 +109,17 @@ class SurnameRepeats:
                 after = doc[start + n] if start + n < len(doc) else None
                 if before is not None and is_capitalized(before) and not doc[start].is_sent_start:
                     continue  # inside a longer name: the full name again, or a relative's
-                if before is not None and before.lower_ in CONNECTORS and before.lower_ not in LIST_JOINERS:
+                # `el asesinato de Bautista`, `bajo el mando de Mordisco`: `de` after a common noun
+                # stands before people too; after a place noun (`el municipio de`) or a name it does not.
+                of_someone = before is not None and before.lower_ in OF_WORDS and start >= 2 \
+                    and doc[start - 2].is_lower and fold(doc[start - 2].text) not in self.place_nouns
+                if before is not None and before.lower_ in CONNECTORS and before.lower_ not in LIST_JOINERS \
+                        and not of_someone:
                     continue  # `de los Beltrán Leyva`, `los Beltrán Leyva`: a family or its group
                 if after is not None and is_capitalized(after) and not after.is_sent_start:
                     continue
-                if before is not None and before.lower_ in LOCATIVE_WORDS and places.lookup(" ".join(form)):
+                if before is not None and before.lower_ in LOCATIVE_WORDS and places.lookup(" ".join(form)) \
+                        and not of_someone:
                     continue
                 if after is not None and fold(after.text) in self.group_words:
                     continue  # `the Beltrán Leyva network`: a group named after the family
