@@ -991,3 +991,18 @@ def test_a_surname_after_de_and_a_common_noun_is_the_person(default_nlp, text, s
     surname is also a known place or the word is a nickname's last."""
     later = [e for e in default_nlp(text).ents if e.text == surname]
     assert later and all(e.label_ == "PERSON" for e in later)
+
+
+@pytest.mark.parametrize("text,group,alias", [
+    ("Los Tlacos, also known as the Cártel de la Sierra, was born in Guerrero.", "Los Tlacos", "Cártel de la Sierra"),
+    ("On one side stands Los Tlacos, a regional armed group sometimes called the Cártel de la Sierra, which "
+     "was born in Heliodoro Castillo.", "Los Tlacos", "Cártel de la Sierra"),
+    ("La Familia Michoacana, también conocida como La Nueva Familia, opera en Guerrero.",
+     "La Familia Michoacana", "La Nueva Familia"),
+])
+def test_an_alias_cue_after_a_group_names_the_group_again(default_nlp, text, group, alias):
+    """GUIDELINES §2: a group's other name is its alias, and neither name is a person."""
+    doc = default_nlp(text)
+    assert {(group, "CRIMINAL_GROUP"), (alias, "CRIMINAL_GROUP")} <= {(e.text, e.label_) for e in doc.ents}
+    entity = next(e for e in doc._.crimeie_entities if e["name"] == group)
+    assert alias in entity["aliases"]

@@ -134,6 +134,12 @@ class AliasFinder:
             after = i + len(cue)
             while after < len(doc) and doc[after].text in (":", "."):
                 after += 1  # `aka:`; `a.k.a.` tokenized as `a.k.a` + `.`
+            grouped = self._group_alias(doc, i, after, cue)
+            if grouped is not None:
+                # `Los Tlacos, also known as the Cártel de la Sierra`: one group's two names.
+                add_link(doc, grouped[0], grouped[1], "alias")
+                i = grouped[1].end
+                continue
             alias = self._alias_at(doc, after, cue)
             if alias is None:
                 i += 1
@@ -179,6 +185,43 @@ class AliasFinder:
         self._relative_aliases(doc, found, person_of)
         self._repeat_aliases(doc, found, self._inner_nicknames(doc))
         return doc
+
+    def _group_alias(self, doc: Doc, cue_start: int, after: int, cue: tuple[str, ...]) -> tuple[Span, Span] | None:
+        """(named, alias) when a group's name stands before the cue (`Los Tlacos, also known as the
+        Cártel de la Sierra`, `Los Tlacos, a regional armed group sometimes called the Cártel de la
+        Sierra`): the cue names the group again. The alias is the group name the group rules found
+        after the cue or, where they found none, after a comma (`La Familia Michoacana, también
+        conocida como La Nueva Familia`), the name the cue gives, typed a group."""
+        groups = [s for s in doc.spans.get(CANDIDATES, []) if s.label_ == "CRIMINAL_GROUP"]
+        if not groups:
+            return None
+        start = after + 1 if after < len(doc) and doc[after].lower_ in self.appositive_openers else after
+        alias = max((s for s in groups if s.start == start), key=len, default=None)
+        k = cue_start
+        while k > 0 and cue_start - k < 4 and doc[k - 1].lower_ in self.verbs_before_cue | self.also_words:
+            k -= 1  # `Los Tlacos, which is also known as`, `sometimes called`
+        set_off = k
+        while k > 0 and doc[k - 1].text in {",", "("}:
+            k -= 1
+        named = max((s for s in groups if s.end == k), key=len, default=None)
+        if alias is None:
+            # Only a name set off by a comma: `a leader of the CJNG known as El Mencho` names a person.
+            quoted = after > 0 and (doc[after].text in OPEN_QUOTES or doc[after - 1].text in OPEN_QUOTES)
+            given = self._alias_at(doc, after, cue) if named is not None and k < set_off \
+                and (cue not in self.weak or quoted) else None
+            if given is None:
+                return None
+            alias = add_candidate(doc, Span(doc, given[0], given[1], label="CRIMINAL_GROUP"),
+                                  f"{self.name}:group_alias", self.score)
+        if named is None:
+            # `Los Tlacos, a regional armed group sometimes called …`: an appositive with a group word.
+            sent_start = doc[cue_start].sent.start
+            for c in range(k - 1, max(k - 7, sent_start), -1):
+                if doc[c].text == "," and c + 1 < k and doc[c + 1].lower_ in self.appositive_openers \
+                        and any(fold(doc[w].text) in self.group_words for w in range(c + 1, k)):
+                    named = max((s for s in groups if s.end == c), key=len, default=None)
+                    break
+        return (named, alias) if named is not None and named.end <= alias.start else None
 
     @staticmethod
     def _after_age(doc: Doc, cue_start: int) -> bool:
