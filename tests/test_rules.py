@@ -1006,3 +1006,20 @@ def test_an_alias_cue_after_a_group_names_the_group_again(default_nlp, text, gro
     assert {(group, "CRIMINAL_GROUP"), (alias, "CRIMINAL_GROUP")} <= {(e.text, e.label_) for e in doc.ents}
     entity = next(e for e in doc._.crimeie_entities if e["name"] == group)
     assert alias in entity["aliases"]
+
+
+@pytest.mark.parametrize("text,facility", [
+    ("Prisoners broke out of their wing at Alcaçuz State Penitentiary, in the coastal municipality.",
+     "Alcaçuz State Penitentiary"),
+    ("The ministry agreed to move the leaders to the Federal Penitentiary of Mossoró.", "Federal Penitentiary of Mossoró"),
+])
+def test_a_prison_written_with_its_capitalized_type_words_keeps_them(default_nlp, text, facility):
+    """GUIDELINES §2: the type words are part of the name when the article writes them as a name
+    (`Centro Penitenciario de Aragua`), not when lowercase (`Tocorón prison` → `Tocorón`)."""
+    found, _ = mentions(default_nlp, text)
+    assert (facility, "FACILITY") in found
+
+
+def test_a_prison_placed_with_in_stays_apart_from_the_place(default_nlp):
+    found, _ = mentions(default_nlp, "The riot began in the Litoral Penitentiary in Guayaquil.")
+    assert ("Guayaquil", "LOCATION") in found

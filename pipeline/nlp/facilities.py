@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span
 from pipeline.nlp.extensions import add_candidate
 from pipeline.nlp.lexicon import fold, folded_cues
 from pipeline.nlp.names import CONNECTORS, SENTENCE_WORDS, capitalized_runs, is_capitalized, title_words
+from pipeline.nlp.places import place_index
 
 _PRISON_HEADS = {"prison", "jail", "penitentiary", "penitenciaria", "carcel", "reclusorio", "penal", "presidio",
                  "prision", "correctional", "detention"}
@@ -85,6 +86,16 @@ class FacilityFinder:
         if end > start:
             add_candidate(doc, Span(doc, start, end, label="FACILITY"), f"{self.name}:{rule}", self.score)
 
+    @staticmethod
+    def _place_of_name(doc: Doc, runs: list[tuple[int, int]], end: int) -> int:
+        """`Federal Penitentiary of Mossoró`: a known place joined by `of`/`de` right after the type
+        word ends the name; `Litoral Penitentiary in Guayaquil` stays two mentions."""
+        if end + 1 < len(doc) and doc[end].lower_ in ("of", "de", "do", "da"):
+            run = next(((a, b) for a, b in runs if a == end + 1), None)
+            if run and place_index().lookup(doc[run[0]:run[1]].text):
+                return run[1]
+        return end
+
     def __call__(self, doc: Doc) -> Doc:
         runs = capitalized_runs(doc)
         covered = set()
@@ -108,6 +119,7 @@ class FacilityFinder:
                 while first < end - 1 and (words[first - start] in SENTENCE_WORDS or words[first - start] in self.titles):
                     first += 1
                 if end - first >= 2:
+                    end = self._place_of_name(doc, runs, end)
                     self._add(doc, first, end, "name_with_type")
                     covered.update(range(first, end))
                 continue

@@ -199,6 +199,14 @@ def _without_places_inside_known_places(candidates: list[Span]) -> list[Span]:
     return [s for s in candidates if not (s.label_ == "LOCATION" and _strictly_inside(s, known))]
 
 
+def _without_facilities_inside_typed_names(candidates: list[Span]) -> list[Span]:
+    """A prison written with its capitalized type words keeps them (`Alcaçuz State Penitentiary`,
+    not the gazetteer's `Alcaçuz`): a facility candidate strictly inside a facility name that ends
+    in its type word yields to it. Lowercase type words stay out (`Tocorón prison` → `Tocorón`)."""
+    typed = [(s.start, s.end) for s in candidates if s.label_ == "FACILITY" and s.id_.endswith(":name_with_type")]
+    return [s for s in candidates if not (s.label_ == "FACILITY" and _strictly_inside(s, typed))]
+
+
 #: Words that join two names in a list: `Ate y San Martín de Porres`, `Salamanca e Irapuato`.
 _AND_WORDS = {"y", "e", "and"}
 #: Alternatives are never one place's name: `Ate o San Juan de Lurigancho`.
@@ -325,6 +333,7 @@ class CandidateMerger:
                       and not (len(s) == 1 and fold(s.text) in self.not_names_alone)]
         candidates = _without_activities_inside_names(candidates)
         candidates = _without_places_inside_known_places(candidates)
+        candidates = _without_facilities_inside_typed_names(candidates)
         chosen = _quoted_translations(doc, choose_mentions(candidates, self.priorities))
         chosen = _named_units_by_their_names(chosen, self.unit_words)
         # A gazetteer entry's canonical name (`kb_id_`) ties `PCC` to `Primeiro Comando da Capital`;
