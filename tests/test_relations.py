@@ -121,6 +121,27 @@ def test_every_member_of_a_list_of_places_lies_where_the_list_is_placed(patterns
     assert expected + ("place_list_in_place",) in rule_relations_found(patterns_nlp, text)
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("The witness turned out to be Dwayne Mitchell, 23, of Lakes Pen.",
+     ("Dwayne Mitchell", "BASED_IN", "Lakes Pen", "person_of_place")),
+    ("Daniel Armendáriz, a.k.a. “Zurdo,” 46, of El Paso's Segundo Barrio, was sentenced to 30 years.",
+     ("Daniel Armendáriz", "BASED_IN", "Segundo Barrio", "person_of_place")),
+    ("Ramiro Villaseñor Núñez, 52, a native of Aguililla, was charged in Washington.",
+     ("Ramiro Villaseñor Núñez", "BASED_IN", "Aguililla", "person_origin")),
+    ("En Chile han operado Los Gallegos, con base en Arica, y Los Trinitarios.",
+     ("Los Gallegos", "BASED_IN", "Arica", "group_base")),
+    ("The Gran Grif gang, based in Haiti's Artibonite department, carried out a massacre.",
+     ("Gran Grif", "BASED_IN", "Artibonite", "group_base")),
+])
+def test_where_a_person_lives_or_a_group_has_its_base(patterns_nlp, text, expected):
+    """GUIDELINES BASED_IN: home or origin, headquarters, base, stronghold; a place read as a
+    name after a person's age and `of` is a place."""
+    found = rule_relations_found(patterns_nlp, text)
+    assert expected in found
+    if "Haiti" in text:
+        assert ("Gran Grif", "BASED_IN", "Haiti", "group_base") not in found
+
+
 @pytest.mark.parametrize("text,not_expected", [
     ("The gang is active in Tame, Fortul, Saravena and Arauquita.", ("Tame", "LOCATED_IN", "Fortul")),
     ("Extortion spread to Tamaulipas, Nuevo León and Coahuila.", ("Tamaulipas", "LOCATED_IN", "Nuevo León")),

@@ -26,7 +26,7 @@ from pipeline.nlp.extensions import add_candidate
 from pipeline.nlp.lexicon import Entry, NgramIndex, facility_type_words, fold, folded_cues, load_jsonl
 from pipeline.nlp.relation_features import triggers
 from pipeline.nlp.tokenize_phrase import phrase_tokens
-from pipeline.textnorm import normalize_name
+from pipeline.textnorm import QUOTES, normalize_name
 
 #: Countries whose subdivisions and cities are indexed: the Americas, Spain and the European
 #: countries that appear in the reporting.
@@ -426,6 +426,8 @@ class PlaceKeys:
         relabelled = [_relabel(e, "LOCATION", ">place") if self._place_read_as_facility(doc, e, ents)
                       or self._place_read_as_organization(doc, e, place_names) else e
                       for e in relabelled]
+        relabelled = [_relabel(e, "LOCATION", ">home") if _home_after_age(doc, e, relabelled) else e
+                      for e in relabelled]
         relabelled = self._places_joined_to_places(relabelled)
         relabelled = self._labelled_by_kind_nouns(relabelled)
         changed = any(a is not b for a, b in zip(relabelled, ents))
@@ -449,6 +451,27 @@ class PlaceKeys:
         if changed:
             doc.ents = new_ents
         return doc
+
+
+def _home_after_age(doc: Doc, ent: Span, ents: list[Span]) -> bool:
+    """`Dwayne Mitchell, 23, of Lakes Pen`, `“Zurdo,” 46, of El Paso's Segundo Barrio`: in a police
+    or court list, what follows a person's name, age and `of` is where the person lives, a place
+    however a model read it."""
+    if ent.label_ != "PERSON":
+        return False
+    i = ent.start
+    if i >= 2 and doc[i - 1].lower_ in ("'s", "’s"):
+        place = next((e for e in ents if e.end == i - 1 and e.label_ == "LOCATION"), None)
+        if place is None:
+            return False
+        i = place.start
+    if i < 5 or doc[i - 1].lower_ not in ("of", "from") or doc[i - 2].text != "," \
+            or not (doc[i - 3].like_num and len(doc[i - 3]) <= 3) or not (doc[i - 4].text == "," or doc[i - 4].text in QUOTES):
+        return False
+    k = i - 4
+    while k > 0 and (doc[k - 1].text in QUOTES or doc[k - 1].text == ","):
+        k -= 1
+    return any(e.end == k and e.label_ == "PERSON" for e in ents)
 
 
 def place_details(key: str) -> Place | None:

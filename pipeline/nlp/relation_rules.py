@@ -11,6 +11,8 @@ resources/relation_patterns.json.
   country inside anything, a state inside a city).
 - LEADER_OF: `X, the leader of Y`; `Y, led by X`, `fundados por X y Z`; `the director of Y, X`.
 - MEMBER_OF: `X, a member of Y`, `X, presunto integrante de Y`, `DEA agent X`.
+- BASED_IN: `Dwayne Mitchell, 23, of Lakes Pen`, `Ramiro Villaseñor, 52, a native of Aguililla`,
+  `Los Gallegos, con base en Arica`, `400 Mawozo, whose home turf is Croix-des-Bouquets`.
 - ARRESTED_BY: `X was arrested in Culiacán by the DEA` and `the CICPC arrested X`,
   `la Policía Nacional capturó en Cúcuta a X`.
 """
@@ -22,6 +24,7 @@ from functools import lru_cache
 
 from spacy.tokens import Span
 
+from pipeline.nlp.aliases import CLOSE_QUOTES, OPEN_QUOTES
 from pipeline.nlp.lexicon import fold, load_json
 from pipeline.nlp.relation_features import DocContext, place_country, place_rank, triggers
 
@@ -32,7 +35,7 @@ _ACTORS = {"PERSON", "CRIMINAL_GROUP", "ORGANIZATION"}
 
 @lru_cache(maxsize=1)
 def patterns() -> dict[str, dict[str, set[str]]]:
-    data = load_json("relation_patterns.json", ["place_in_place", "arrested_by", "member_of", "leader_of"])
+    data = load_json("relation_patterns.json", ["place_in_place", "arrested_by", "member_of", "leader_of", "based_in"])
     out = {name: {k: {fold(w) for w in v} for k, v in lists.items() if not k.startswith("_")}
            for name, lists in data.items() if not name.startswith("_")}
     place = out["place_in_place"]
@@ -56,6 +59,10 @@ def rule_relations(ctx: DocContext, head: Span, tail: Span) -> list[tuple[str, f
             out.append(("LOCATED_IN", SCORE, "place_possessive"))
         elif _list_in_place(ctx, head, tail):
             out.append(("LOCATED_IN", SCORE, "place_list_in_place"))
+    if hl in ("PERSON", "CRIMINAL_GROUP") and tl == "LOCATION" and words is not None:
+        rule = _based_in(ctx, head, tail, words)
+        if rule:
+            out.append(("BASED_IN", SCORE, rule))
     if words is not None and hl == "PERSON" and tl in ("CRIMINAL_GROUP", "ORGANIZATION") and len(words) <= 6:
         if _leader_title_after(words):
             out.append(("LEADER_OF", SCORE, "person_leader_of_group"))
@@ -301,3 +308,53 @@ def _list_in_place(ctx: DocContext, head: Span, tail: Span) -> bool:
         return False
     # Between the place and the opener, only a comma or place words: `Lima, en distritos como`.
     return all(w == "," or w in lists["phrase_words"] for w in rest)
+
+
+def _between_names(ctx: DocContext, head: Span, tail: Span) -> list[str] | None:
+    """The folded words between head and tail with quote marks left out and a place's possessive
+    (`El Paso's`) standing as `'s`; None where any other mention stands between them."""
+    out, i = [], head.end
+    while i < tail.start:
+        label = ctx.label_starting.get(i)
+        if label is not None:
+            mention = _mention_at(ctx, i)
+            if label != "LOCATION" or mention.end >= tail.start or ctx.folded[mention.end] not in ("'s", "’s"):
+                return None
+            i = mention.end
+            continue
+        if ctx.doc[i].text not in OPEN_QUOTES | CLOSE_QUOTES:
+            out.append(ctx.folded[i])
+        i += 1
+    return out
+
+
+def _based_in(ctx: DocContext, head: Span, tail: Span, words: list[str], max_words: int = 8) -> str | None:
+    """`Dwayne Mitchell, 23, of Lakes Pen`, `Ramiro Villaseñor, 52, a native of Aguililla`, `alias
+    el Toro, vecino del barrio El Carmen`: where a person lives or comes from; `400 Mawozo, whose
+    home turf is Croix-des-Bouquets`, `Los Gallegos, con base en Arica`: a group's base."""
+    if len(words) > max_words or ctx.sent_index[head.start] != ctx.sent_index[tail.start]:
+        return None
+    between = _between_names(ctx, head, tail)
+    if not between or (tail.end < len(ctx.doc) and ctx.folded[tail.end] in ("'s", "’s")):
+        return None  # `based in Haiti's Artibonite department`: the base is the department
+    lists, places = patterns()["based_in"], patterns()["place_in_place"]
+    if between[-1] in ("'s", "’s"):
+        between = between[:-1]  # `of El Paso's Segundo Barrio`: the larger place names the smaller
+        if not between:
+            return None
+    joined = " ".join(between)
+    if head.label_ == "PERSON":
+        # `, 23, of`: an age, then where from; the age tells a police list's entry from `the wife of`.
+        if len(between) >= 3 and between[0] == "," and between[1].isdigit() and len(between[1]) <= 3 \
+                and between[2] == "," and between[-1] in lists["of_words"] and len(between) <= 5:
+            return "person_of_place"
+        if between[0] == "," and any(w in lists["origin_words"] for w in between) \
+                and (between[-1] in lists["of_words"] | {"in", "en"} or between[-1] in places["articles"]
+                     or between[-1] in places["place_nouns"] or between[-1] in places["name_nouns"]):
+            return "person_origin"
+        return None
+    if between[0] in (",", "—", "(") or between[0] in places["articles"] \
+            or between[0] in ("gang", "group", "banda", "pandilla"):
+        if any(w in lists["base_words"] for w in between) or any(f" {w} " in f" {joined} " for w in lists["base_words"] if " " in w):
+            return "group_base"
+    return None
