@@ -1023,3 +1023,10 @@ def test_a_prison_written_with_its_capitalized_type_words_keeps_them(default_nlp
 def test_a_prison_placed_with_in_stays_apart_from_the_place(default_nlp):
     found, _ = mentions(default_nlp, "The riot began in the Litoral Penitentiary in Guayaquil.")
     assert ("Guayaquil", "LOCATION") in found
+
+
+def test_a_place_after_a_lowercase_article_is_not_taken_by_a_shorter_name_with_the_article(default_nlp):
+    """`el Valle` is a Dominican province; `ya en el Valle del Cauca` names the Colombian department."""
+    found, _ = mentions(default_nlp, "Del mismo bloque hace parte el Frente Jaime Martínez, con presencia en Suárez "
+                                     "y en Jamundí, ya en el Valle del Cauca, y el Frente Carlos Patiño.")
+    assert ("Valle del Cauca", "LOCATION") in found

@@ -88,22 +88,33 @@ class NgramIndex:
     def __len__(self) -> int:
         return len(self.table)
 
-    def matches(self, tokens: Sequence[str]) -> list[tuple[int, int, str, Entry]]:
-        """All (start, end, surface, entry) of non-overlapping longest matches, left to right."""
+    def _longest_at(self, tokens: Sequence[str], folded: list[str], i: int) -> tuple[int, Entry] | None:
+        for n in range(min(self.longest, len(tokens) - i), 0, -1):
+            hits = self.table.get(tuple(folded[i:i + n]))
+            if hits:
+                surface = tokens[i:i + n]
+                good = [e for phrase, e in hits if not e.case_sensitive or "".join(phrase.split()) == "".join(surface)]
+                if good:
+                    return i + n, good[0]
+        return None
+
+    def matches(self, tokens: Sequence[str], prefer_capitalized: bool = False) -> list[tuple[int, int, str, Entry]]:
+        """All (start, end, surface, entry) of non-overlapping longest matches, left to right. With
+        `prefer_capitalized`, a match starting at a lowercase word yields to a longer one starting
+        at the next word: `el Valle` (a Dominican province) does not take the `Valle` of `el Valle
+        del Cauca`, while `the Caribbean` still covers `Caribbean` in `the Caribbean coast`."""
         folded = [fold(t) for t in tokens]
         out = []
         i = 0
         while i < len(tokens):
-            for n in range(min(self.longest, len(tokens) - i), 0, -1):
-                hits = self.table.get(tuple(folded[i:i + n]))
-                if hits:
-                    surface = tokens[i:i + n]
-                    good = [e for phrase, e in hits
-                            if not e.case_sensitive or "".join(phrase.split()) == "".join(surface)]
-                    if good:
-                        out.append((i, i + n, " ".join(surface), good[0]))
-                        i += n
-                        break
+            found = self._longest_at(tokens, folded, i)
+            if found and prefer_capitalized and not tokens[i][:1].isupper():
+                following = self._longest_at(tokens, folded, i + 1) if i + 1 < len(tokens) else None
+                if following and following[0] > found[0]:
+                    found = None
+            if found:
+                out.append((i, found[0], " ".join(tokens[i:found[0]]), found[1]))
+                i = found[0]
             else:
                 i += 1
         return out

@@ -169,7 +169,7 @@ class PlaceMatcher:
         return bool(left or right)
 
     def __call__(self, doc: Doc) -> Doc:
-        for start, end, _surface, entry in self.index.ngrams.matches([t.text for t in doc]):
+        for start, end, _surface, entry in self.index.ngrams.matches([t.text for t in doc], prefer_capitalized=True):
             span = doc[start:end]
             if not span[0].text[:1].isupper() or self._inside_longer_name(doc, start, end):
                 continue
