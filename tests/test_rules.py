@@ -1035,3 +1035,15 @@ def test_a_place_after_a_lowercase_article_is_not_taken_by_a_shorter_name_with_t
     proposed = {(s.text, s.label_) for s in doc.spans[CANDIDATES] if s.id_.startswith("crimeie_places:")}
     assert ("Valle del Cauca", "LOCATION") in proposed
     assert ("Valle del Cauca", "LOCATION") in {(e.text, e.label_) for e in doc.ents}
+
+
+def test_a_known_group_extended_by_its_place_is_one_name_and_its_head_word_names_it_again(default_nlp):
+    """`Sindicato do Crime` is in the gazetteer; the article's full name runs on to the state, and
+    `the Sindicato` later is that group, not a place."""
+    doc = default_nlp("The authorities blamed the attacks on the Sindicato do Crime do Rio Grande do Norte, a faction "
+                      "born in the state's prisons. The Sindicato took shape in the early 2010s.")
+    found = {(e.text, e.label_) for e in doc.ents}
+    assert ("Sindicato do Crime do Rio Grande do Norte", "CRIMINAL_GROUP") in found
+    assert ("Sindicato", "CRIMINAL_GROUP") in found
+    group = next(e for e in doc._.crimeie_entities if e["name"] == "Sindicato do Crime do Rio Grande do Norte")
+    assert "Sindicato" in group["aliases"]

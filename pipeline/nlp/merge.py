@@ -104,6 +104,29 @@ def _named_units_by_their_names(chosen: list[Span], unit_words: frozenset[str]) 
     return out
 
 
+def _group_heads_as_short_names(chosen: list[Span], heads: frozenset[str]) -> list[Span]:
+    """`the Sindicato` after `Sindicato do Crime do Rio Grande do Norte`, `el Cártel` after `Cártel
+    de Santa Rosa de Lima`: a capitalized group head word alone after an article, once the article
+    has named a group that starts with it, is that group's short name, whatever label a model
+    gave it; the entity grouper joins it to the full name."""
+    firsts = {fold(s[0].text) for s in chosen if s.label_ == "CRIMINAL_GROUP" and len(s) > 1}
+    firsts &= heads
+    if not firsts:
+        return chosen
+    doc, out = chosen[0].doc, []
+    first_group = {f: min(s.start for s in chosen if s.label_ == "CRIMINAL_GROUP" and len(s) > 1
+                          and fold(s[0].text) == f) for f in firsts}
+    for s in chosen:
+        word = fold(s.text)
+        if len(s) == 1 and s.label_ != "CRIMINAL_GROUP" and word in firsts and s.start > first_group[word] \
+                and s[0].text[:1].isupper() and doc[s.start - 1].lower_ in _UNIT_ARTICLES:
+            short = Span(doc, s.start, s.end, label="CRIMINAL_GROUP", span_id=s.id_ + ">group_head")
+            short._.crimeie_score = s._.crimeie_score
+            s = short
+        out.append(s)
+    return out
+
+
 _UNIT_ARTICLES = {"el", "la", "al", "del", "the"}
 #: A unit named after a place (`el Bloque Catatumbo`, then `del Catatumbo`) does not make the place a unit.
 _UNIT_NAMED_AS = {"PERSON", "FACILITY", "ORGANIZATION"}
@@ -207,6 +230,27 @@ def _without_facilities_inside_typed_names(candidates: list[Span]) -> list[Span]
     return [s for s in candidates if not (s.label_ == "FACILITY" and _strictly_inside(s, typed))]
 
 
+def _without_groups_cut_before_their_place(candidates: list[Span]) -> list[Span]:
+    """`Sindicato do Crime do Rio Grande do Norte`: a known group's name that the article extends with
+    `do`/`de` and a known place, all capitalized as one name, is that longer name; the gazetteer's
+    shorter `Sindicato do Crime` yields to it."""
+    longer = [s for s in candidates if s.label_ == "CRIMINAL_GROUP" and s.id_.startswith("crimeie_spanish_names:")]
+    if not longer:
+        return candidates
+    places = place_index()
+    out = []
+    for s in candidates:
+        if s.label_ == "CRIMINAL_GROUP" and s.id_.startswith("crimeie_gazetteer:"):
+            if any(g.start == s.start and g.end > s.end + 1 and g.doc[s.end].lower_ in _OF_PLACE
+                   and places.lookup(g.doc[s.end + 1:g.end].text) for g in longer):
+                continue
+        out.append(s)
+    return out
+
+
+_OF_PLACE = {"de", "do", "da", "del", "of"}
+
+
 #: Words that join two names in a list: `Ate y San Martín de Porres`, `Salamanca e Irapuato`.
 _AND_WORDS = {"y", "e", "and"}
 #: Alternatives are never one place's name: `Ate o San Juan de Lurigancho`.
@@ -274,6 +318,8 @@ class CandidateMerger:
         self.not_name_heads_lowercase = folded_cues("not_a_name_heads_lowercase")
         self.family_words = folded_cues("family_nouns")
         self.unit_words = folded_cues("group_unit_words")
+        self.group_heads = folded_cues("group_name_heads") - {"los", "las", "estado", "barrio", "gente", "fuerzas",
+                                                              "ejercito", "movimiento", "segunda", "oficina"}
 
     def _nationality_adjective(self, span: Span) -> bool:
         """`Colombian`, `Colombian army`: a nationality adjective with nothing capitalized after it
@@ -334,8 +380,10 @@ class CandidateMerger:
         candidates = _without_activities_inside_names(candidates)
         candidates = _without_places_inside_known_places(candidates)
         candidates = _without_facilities_inside_typed_names(candidates)
+        candidates = _without_groups_cut_before_their_place(candidates)
         chosen = _quoted_translations(doc, choose_mentions(candidates, self.priorities))
         chosen = _named_units_by_their_names(chosen, self.unit_words)
+        chosen = _group_heads_as_short_names(chosen, self.group_heads)
         # A gazetteer entry's canonical name (`kb_id_`) ties `PCC` to `Primeiro Comando da Capital`;
         # keep it when another source won the same span.
         known = {(s.start, s.end, s.label_): s.kb_id_ for s in candidates if s.kb_id_}
