@@ -1047,3 +1047,13 @@ def test_a_known_group_extended_by_its_place_is_one_name_and_its_head_word_names
     assert ("Sindicato", "CRIMINAL_GROUP") in found
     group = next(e for e in doc._.crimeie_entities if e["name"] == "Sindicato do Crime do Rio Grande do Norte")
     assert "Sindicato" in group["aliases"]
+
+
+def test_a_group_head_word_alone_after_the_full_name_is_the_group(default_nlp):
+    """`la Oficina` after `la Oficina de Envigado` is the group, not an office."""
+    doc = default_nlp("Durante años, la Oficina de Envigado arbitró el crimen en Medellín. Hoy la Oficina cobra "
+                      "extorsiones en los barrios del sur de la ciudad.")
+    short = [e for e in doc.ents if e.text == "Oficina"]
+    assert short and short[0].label_ == "CRIMINAL_GROUP"
+    group = next(e for e in doc._.crimeie_entities if e["name"] == "Oficina de Envigado")
+    assert "Oficina" in group["aliases"]

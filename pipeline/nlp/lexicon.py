@@ -122,7 +122,7 @@ class NgramIndex:
 
 @lru_cache(maxsize=None)
 def cue_words() -> dict:
-    return load_json("cue_words.json", ["group_name_heads", "group_name_finals", "group_unit_words", "group_cues", "group_type_words", "organization_cues",
+    return load_json("cue_words.json", ["group_name_heads", "group_name_finals", "group_unit_words", "group_heads_not_alone", "group_cues", "group_type_words", "organization_cues",
                                         "facility_heads", "facility_final_words", "person_titles_en",
                                         "person_titles_es", "not_a_person_after_surname", "family_nouns", "settlement_nouns",
                                         "settlement_nouns_after", "building_nouns", "not_a_name_alone",

@@ -108,7 +108,7 @@ def _group_heads_as_short_names(chosen: list[Span], heads: frozenset[str]) -> li
     """`the Sindicato` after `Sindicato do Crime do Rio Grande do Norte`, `el Cártel` after `Cártel
     de Santa Rosa de Lima`: a capitalized group head word alone after an article, once the article
     has named a group that starts with it, is that group's short name, whatever label a model
-    gave it; the entity grouper joins it to the full name."""
+    gave it, or where no source proposed it; the entity grouper joins it to the full name."""
     firsts = {fold(s[0].text) for s in chosen if s.label_ == "CRIMINAL_GROUP" and len(s) > 1}
     firsts &= heads
     if not firsts:
@@ -124,7 +124,17 @@ def _group_heads_as_short_names(chosen: list[Span], heads: frozenset[str]) -> li
             short._.crimeie_score = s._.crimeie_score
             s = short
         out.append(s)
-    return out
+    # The same word where no source proposed a mention: `Hoy la Oficina cobra …`.
+    taken = {i for s in out for i in range(s.start, s.end)}
+    for t in doc:
+        if t.i in taken or t.i == 0 or fold(t.text) not in firsts or t.i <= first_group[fold(t.text)] \
+                or not t.text[:1].isupper() or doc[t.i - 1].lower_ not in _UNIT_ARTICLES \
+                or (t.i + 1 < len(doc) and doc[t.i + 1].text[:1].isupper()):
+            continue
+        short = Span(doc, t.i, t.i + 1, label="CRIMINAL_GROUP", span_id="crimeie_merge:group_head")
+        short._.crimeie_score = 0.5
+        out.append(short)
+    return sorted(out, key=lambda s: s.start)
 
 
 _UNIT_ARTICLES = {"el", "la", "al", "del", "the"}
@@ -318,8 +328,7 @@ class CandidateMerger:
         self.not_name_heads_lowercase = folded_cues("not_a_name_heads_lowercase")
         self.family_words = folded_cues("family_nouns")
         self.unit_words = folded_cues("group_unit_words")
-        self.group_heads = folded_cues("group_name_heads") - {"los", "las", "estado", "barrio", "gente", "fuerzas",
-                                                              "ejercito", "movimiento", "segunda", "oficina"}
+        self.group_heads = folded_cues("group_name_heads") - folded_cues("group_heads_not_alone")
 
     def _nationality_adjective(self, span: Span) -> bool:
         """`Colombian`, `Colombian army`: a nationality adjective with nothing capitalized after it

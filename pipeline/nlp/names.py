@@ -26,7 +26,8 @@ SENTENCE_WORDS = {"the", "a", "an", "in", "on", "at", "by", "for", "from", "with
                   "y", "o", "ni", "que", "lo", "le", "les", "se", "mientras", "aunque", "entre", "hasta",
                   "besides", "unlike", "like", "against", "without", "beyond", "behind", "near", "toward",
                   "towards", "across", "amid", "upon", "via", "además", "contra", "sobre", "hacia", "incluso",
-                  "excepto", "salvo"}
+                  "excepto", "salvo", "today", "yesterday", "now", "hoy", "ayer", "ahora", "entonces", "luego",
+                  "allí", "alli", "aquí", "aqui"}
 
 
 def is_capitalized(token: Token) -> bool:
