@@ -1057,3 +1057,13 @@ def test_a_group_head_word_alone_after_the_full_name_is_the_group(default_nlp):
     assert short and short[0].label_ == "CRIMINAL_GROUP"
     group = next(e for e in doc._.crimeie_entities if e["name"] == "Oficina de Envigado")
     assert "Oficina" in group["aliases"]
+
+
+def test_a_group_head_word_with_its_article_is_the_group_however_a_model_read_it(default_nlp):
+    """`“La Oficina”` in quotes after `la Oficina de Envigado`: the group, not a person."""
+    doc = default_nlp("For thirty years the Oficina de Envigado ran Medellín's underworld. Under Escobar, “La "
+                      "Oficina” was the cartel's enforcement arm: it collected debts and settled disputes.")
+    short = [e for e in doc.ents if e.text in ("La Oficina", "Oficina")]
+    assert short and all(e.label_ == "CRIMINAL_GROUP" for e in short)
+    group = next(e for e in doc._.crimeie_entities if e["name"] == "Oficina de Envigado")
+    assert short[0].text in group["aliases"]

@@ -117,9 +117,11 @@ def _group_heads_as_short_names(chosen: list[Span], heads: frozenset[str]) -> li
     first_group = {f: min(s.start for s in chosen if s.label_ == "CRIMINAL_GROUP" and len(s) > 1
                           and fold(s[0].text) == f) for f in firsts}
     for s in chosen:
-        word = fold(s.text)
-        if len(s) == 1 and s.label_ != "CRIMINAL_GROUP" and word in firsts and s.start > first_group[word] \
-                and s[0].text[:1].isupper() and doc[s.start - 1].lower_ in _UNIT_ARTICLES:
+        word = fold(s[-1].text)
+        alone = (len(s) == 1 and s.start > 0 and doc[s.start - 1].lower_ in _UNIT_ARTICLES) \
+            or (len(s) == 2 and s[0].lower_ in _UNIT_ARTICLES)  # `La Oficina` opening a sentence
+        if alone and s.label_ != "CRIMINAL_GROUP" and word in firsts and s.start > first_group[word] \
+                and s[-1].text[:1].isupper():
             short = Span(doc, s.start, s.end, label="CRIMINAL_GROUP", span_id=s.id_ + ">group_head")
             short._.crimeie_score = s._.crimeie_score
             s = short
