@@ -109,13 +109,14 @@ def _group_heads_as_short_names(chosen: list[Span], heads: frozenset[str]) -> li
     de Santa Rosa de Lima`: a capitalized group head word alone after an article, once the article
     has named a group that starts with it, is that group's short name, whatever label a model
     gave it, or where no source proposed it; the entity grouper joins it to the full name."""
-    firsts = {fold(s[0].text) for s in chosen if s.label_ == "CRIMINAL_GROUP" and len(s) > 1}
-    firsts &= heads
+    first_group: dict[str, int] = {}  # head word -> where the first group it opens starts (`chosen` is in text order)
+    for s in chosen:
+        if s.label_ == "CRIMINAL_GROUP" and len(s) > 1 and fold(s[0].text) in heads:
+            first_group.setdefault(fold(s[0].text), s.start)
+    firsts = first_group.keys()
     if not firsts:
         return chosen
     doc, out = chosen[0].doc, []
-    first_group = {f: min(s.start for s in chosen if s.label_ == "CRIMINAL_GROUP" and len(s) > 1
-                          and fold(s[0].text) == f) for f in firsts}
     for s in chosen:
         word = fold(s[-1].text)
         alone = (len(s) == 1 and s.start > 0 and doc[s.start - 1].lower_ in _UNIT_ARTICLES) \

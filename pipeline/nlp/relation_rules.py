@@ -30,6 +30,7 @@ from pipeline.nlp.relation_features import DocContext, place_country, place_rank
 
 SCORE = 0.9
 _LIST_JOINERS = {",", "and", "or", "y", "e", "o", "u", "&"}
+_POSSESSIVE = {"'s", "’s"}
 _ACTORS = {"PERSON", "CRIMINAL_GROUP", "ORGANIZATION"}
 
 
@@ -55,7 +56,7 @@ def rule_relations(ctx: DocContext, head: Span, tail: Span) -> list[tuple[str, f
         if words is not None and (words in ([","], ["("]) or _place_phrase(ctx, head, tail)) \
                 and not (words == [","] and _in_place_list(ctx, head, tail)):
             out.append(("LOCATED_IN", SCORE, "place_in_place"))
-        if tail.end == head.start - 1 and ctx.folded[tail.end] in ("'s", "’s"):
+        if tail.end == head.start - 1 and ctx.folded[tail.end] in _POSSESSIVE:
             out.append(("LOCATED_IN", SCORE, "place_possessive"))
         elif _list_in_place(ctx, head, tail):
             out.append(("LOCATED_IN", SCORE, "place_list_in_place"))
@@ -244,15 +245,7 @@ def _in_place_list(ctx: DocContext, head: Span, tail: Span) -> bool:
     """`Tame, Fortul, Saravena`, `Gaira, El Rodadero y Taganga`: a comma between two places in a
     list of places is not `Cúcuta, Colombia`. A list shows as another place right before the head
     or right after the tail, joined by a comma or a conjunction."""
-    doc, i = ctx.doc, tail.end
-    while i < len(doc) and i < tail.end + 2 and doc[i].lower_ in _LIST_JOINERS:
-        i += 1
-    if i > tail.end and ctx.label_starting.get(i) == "LOCATION":
-        return True
-    j = head.start
-    while j > 0 and j > head.start - 2 and doc[j - 1].lower_ in _LIST_JOINERS:
-        j -= 1
-    return j < head.start and ctx.label_ending.get(j) == "LOCATION"
+    return _place_list_end(ctx, tail, 1) is not tail or _place_list_end(ctx, head, -1) is not head
 
 
 def _mention_at(ctx: DocContext, start: int) -> Span | None:
@@ -296,7 +289,7 @@ def _list_in_place(ctx: DocContext, head: Span, tail: Span) -> bool:
         return False
     lists = patterns()["place_in_place"]
     words = ctx.folded[tail.end:first.start]
-    if words[0] in ("'s", "’s"):
+    if words[0] in _POSSESSIVE:
         # `Venezuela's border states of Apure and Zulia`: a plural place noun, then `of`.
         return len(words) >= 3 and words[-1] in ("of", "de") and words[-2] in lists["place_nouns"] \
             and all(w in lists["place_nouns"] or w in lists["position_words"] for w in words[1:-1])
@@ -318,7 +311,7 @@ def _between_names(ctx: DocContext, head: Span, tail: Span) -> list[str] | None:
         label = ctx.label_starting.get(i)
         if label is not None:
             mention = _mention_at(ctx, i)
-            if label != "LOCATION" or mention.end >= tail.start or ctx.folded[mention.end] not in ("'s", "’s"):
+            if label != "LOCATION" or mention.end >= tail.start or ctx.folded[mention.end] not in _POSSESSIVE:
                 return None
             i = mention.end
             continue
@@ -335,10 +328,10 @@ def _based_in(ctx: DocContext, head: Span, tail: Span, words: list[str], max_wor
     if len(words) > max_words or ctx.sent_index[head.start] != ctx.sent_index[tail.start]:
         return None
     between = _between_names(ctx, head, tail)
-    if not between or (tail.end < len(ctx.doc) and ctx.folded[tail.end] in ("'s", "’s")):
+    if not between or (tail.end < len(ctx.doc) and ctx.folded[tail.end] in _POSSESSIVE):
         return None  # `based in Haiti's Artibonite department`: the base is the department
     lists, places = patterns()["based_in"], patterns()["place_in_place"]
-    if between[-1] in ("'s", "’s"):
+    if between[-1] in _POSSESSIVE:
         between = between[:-1]  # `of El Paso's Segundo Barrio`: the larger place names the smaller
         if not between:
             return None
