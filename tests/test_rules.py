@@ -1067,3 +1067,16 @@ def test_a_group_head_word_with_its_article_is_the_group_however_a_model_read_it
     assert short and all(e.label_ == "CRIMINAL_GROUP" for e in short)
     group = next(e for e in doc._.crimeie_entities if e["name"] == "Oficina de Envigado")
     assert short[0].text in group["aliases"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Daniel Armendáriz, 46, of El Paso's Segundo Barrio, was sentenced to 30 years.", ("Segundo Barrio", "LOCATION")),
+    ("Los Trinitarios fueron fundados por Leonides Sierra y Julio Marte en una cárcel de Nueva York.",
+     ("Leonides Sierra", "PERSON")),
+])
+def test_the_words_around_a_mention_settle_a_model_misreading(default_nlp, text, expected):
+    """GUIDELINES §2: a neighbourhood is a LOCATION even where a model calls it a facility, and a
+    name joined by `y` to a person's name, which no place list knows, is a PERSON. (The retrained
+    NER of the nineteenth session read both wrongly.)"""
+    doc = default_nlp(text)
+    assert expected in {(e.text, e.label_) for e in doc.ents}

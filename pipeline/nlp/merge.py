@@ -140,6 +140,41 @@ def _group_heads_as_short_names(chosen: list[Span], heads: frozenset[str]) -> li
     return sorted(out, key=lambda s: s.start)
 
 
+def _model_readings_corrected(chosen: list[Span], settlement_words: frozenset[str],
+                              facility_words: frozenset[str], proposed_places: set[tuple[int, int]]) -> list[Span]:
+    """Two misreadings of the trained NER that the words around a mention settle:
+    - a "facility" named by a settlement noun and no facility word is a place (`El Paso's Segundo
+      Barrio`, `la colonia Obrera`);
+    - a "place" that no place source knows, joined by `y`/`and` to a person's name, is a person
+      too (`fundados por Leonides Sierra y Julio Marte`)."""
+    out = []
+    for n, s in enumerate(chosen):
+        label = None
+        if s.label_ == "FACILITY" and s.id_.startswith("crimeie_ner"):
+            words = {fold(t.text) for t in s}
+            if words & settlement_words and not words & facility_words:
+                label = "LOCATION"
+        elif s.label_ == "LOCATION" and s.id_.startswith("crimeie_ner") and len(s) > 1 \
+                and (s.start, s.end) not in proposed_places and all(t.text[:1].isupper() for t in s):
+            doc = s.doc
+            after = chosen[n + 1] if n + 1 < len(chosen) else None
+            before = chosen[n - 1] if n else None
+            if (after is not None and after.label_ == "PERSON" and after.start == s.end + 1
+                    and doc[s.end].lower_ in _PERSON_JOINERS) or \
+                    (before is not None and before.label_ == "PERSON" and s.start == before.end + 1
+                     and doc[before.end].lower_ in _PERSON_JOINERS):
+                label = "PERSON"
+        if label:
+            fixed = Span(s.doc, s.start, s.end, label=label, span_id=s.id_ + ">context")
+            fixed._.crimeie_score = s._.crimeie_score
+            s = fixed
+        out.append(s)
+    return out
+
+
+_PERSON_JOINERS = {"y", "and", "e"}
+
+
 _UNIT_ARTICLES = {"el", "la", "al", "del", "the"}
 #: A unit named after a place (`el Bloque Catatumbo`, then `del Catatumbo`) does not make the place a unit.
 _UNIT_NAMED_AS = {"PERSON", "FACILITY", "ORGANIZATION"}
@@ -332,6 +367,9 @@ class CandidateMerger:
         self.family_words = folded_cues("family_nouns")
         self.unit_words = folded_cues("group_unit_words")
         self.group_heads = folded_cues("group_name_heads") - folded_cues("group_heads_not_alone")
+        self.settlement_words = folded_cues("settlement_nouns", "settlement_nouns_after")
+        self.facility_words = frozenset(w for w in folded_cues("facility_heads", "facility_final_words") if " " not in w) \
+            | {fold(w) for w in ("internado", "complejo", "centro", "penitenciario", "penitenciaria")}
 
     def _nationality_adjective(self, span: Span) -> bool:
         """`Colombian`, `Colombian army`: a nationality adjective with nothing capitalized after it
@@ -396,6 +434,8 @@ class CandidateMerger:
         chosen = _quoted_translations(doc, choose_mentions(candidates, self.priorities))
         chosen = _named_units_by_their_names(chosen, self.unit_words)
         chosen = _group_heads_as_short_names(chosen, self.group_heads)
+        places = {(c.start, c.end) for c in candidates if c.label_ == "LOCATION" and not c.id_.startswith("crimeie_ner")}
+        chosen = _model_readings_corrected(chosen, self.settlement_words, self.facility_words, places)
         # A gazetteer entry's canonical name (`kb_id_`) ties `PCC` to `Primeiro Comando da Capital`;
         # keep it when another source won the same span.
         known = {(s.start, s.end, s.label_): s.kb_id_ for s in candidates if s.kb_id_}
