@@ -125,6 +125,31 @@ def test_held_out_articles_are_built_apart_from_the_split(tmp_path):
         build(tmp_path)
 
 
+def test_a_held_out_set_named_to_train_is_trained_on_and_keeps_its_own_file(tmp_path):
+    """A held-out set whose errors were read is no fair estimate any more: splits.json's
+    `train_held_out` adds its articles to train, its own gold file stays for comparison, and a
+    name that is no held-out set is refused, naming the file."""
+    import json
+
+    from pipeline.gold.corpus import build
+
+    (tmp_path / "annotated").mkdir()
+    (tmp_path / "unseen").mkdir()
+    (tmp_path / "unseen2").mkdir()
+    (tmp_path / "annotated" / "t-1.ann").write_text(ANN, encoding="utf-8")
+    (tmp_path / "unseen" / "u-1.ann").write_text(ANN.replace("id: t-1", "id: u-1"), encoding="utf-8")
+    (tmp_path / "unseen2" / "u-2.ann").write_text(ANN.replace("id: t-1", "id: u-2"), encoding="utf-8")
+    splits = tmp_path / "splits.json"
+    splits.write_text(json.dumps({"dev": [], "test": [], "train_held_out": ["unseen"]}), encoding="utf-8")
+    assert build(tmp_path) == {"train": 2, "dev": 0, "test": 0, "unseen": 1, "unseen2": 1}
+    assert [r["id"] for r in read_records([tmp_path / "gold" / "train.jsonl"])] == ["t-1", "u-1"]
+    assert [r["id"] for r in read_records([tmp_path / "gold" / "unseen.jsonl"])] == ["u-1"]
+    assert [r["id"] for r in read_records([tmp_path / "gold" / "unseen2.jsonl"])] == ["u-2"]
+    splits.write_text(json.dumps({"dev": [], "test": [], "train_held_out": ["annotated"]}), encoding="utf-8")
+    with pytest.raises(ValueError, match="splits.json: train_held_out names \\['annotated'\\]"):
+        build(tmp_path)
+
+
 def test_agreement_finds_first_passes_in_annotated_and_held_out_sets(tmp_path):
     """A second pass of a held-out article is scored against its first pass in `unseen/`;
     `--set` scores one set alone, and a second pass with no first pass is refused by name."""

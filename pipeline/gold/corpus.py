@@ -1,7 +1,9 @@
 """The gold corpus on disk: `.ann` sources, the fixed split, and the generated JSONL files.
 
     corpus/annotated/*.ann      hand-authored labels (the source of truth)
-    corpus/splits.json          the fixed document split {"dev": [...], "test": [...]}; the rest is train
+    corpus/splits.json          the fixed document split {"dev": [...], "test": [...]}; the rest is train;
+                                "train_held_out": held-out sets whose articles also train (read and tuned on
+                                already, so no longer a fair estimate; they keep their own gold file)
     corpus/unseen/*.ann         articles written and labelled after the shipped pipeline was frozen,
                                 by writers who never saw its output: scored, never trained or selected on
     corpus/unseen2/*.ann        a second such set, written after rules had been tuned on errors read
@@ -33,10 +35,11 @@ HELD_OUT = ("unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "un
 
 
 def load_splits(path: Path) -> dict[str, str]:
+    """Document id -> "dev" or "test"; every other annotated/ article is train."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    unknown = set(data) - {"dev", "test", "_doc"}
+    unknown = set(data) - {"dev", "test", "train_held_out", "_doc"}
     if unknown:
-        raise ValueError(f"{path}: unknown keys {sorted(unknown)}; expected 'dev' and 'test'")
+        raise ValueError(f"{path}: unknown keys {sorted(unknown)}; expected 'dev', 'test' and 'train_held_out'")
     assignment = {}
     for split in ("dev", "test"):
         for doc_id in data.get(split, []):
@@ -44,6 +47,15 @@ def load_splits(path: Path) -> dict[str, str]:
                 raise ValueError(f"{path}: {doc_id} is in both {assignment[doc_id]} and {split}")
             assignment[doc_id] = split
     return assignment
+
+
+def trained_held_out(path: Path) -> tuple[str, ...]:
+    """The held-out sets that splits.json says also go into train."""
+    names = tuple(json.loads(path.read_text(encoding="utf-8")).get("train_held_out", []))
+    unknown = [n for n in names if n not in HELD_OUT]
+    if unknown:
+        raise ValueError(f"{path}: train_held_out names {unknown}, which are not held-out sets ({', '.join(HELD_OUT)})")
+    return names
 
 
 def read_records(paths: list[Path]) -> list[dict]:
@@ -60,8 +72,10 @@ def read_records(paths: list[Path]) -> list[dict]:
 
 
 def build(corpus_dir: Path) -> dict[str, int]:
-    """Convert every `.ann` file into the split JSONL files and the bare-articles file."""
+    """Convert every `.ann` file into the split JSONL files and the bare-articles file. A held-out
+    set named in splits.json's `train_held_out` is written to its own file and added to train."""
     assignment = load_splits(corpus_dir / "splits.json")
+    also_train = trained_held_out(corpus_dir / "splits.json")
     records = [read_ann(p) for p in sorted((corpus_dir / "annotated").glob("*.ann"))]
     by_split: dict[str, list[dict]] = {s: [] for s in SPLITS}
     for record in records:
@@ -78,6 +92,8 @@ def build(corpus_dir: Path) -> dict[str, int]:
         known |= {r["id"] for r in held}
         if held:
             by_split[name] = held
+            if name in also_train:
+                by_split["train"] += held
     (corpus_dir / "gold").mkdir(exist_ok=True)
     for split, items in by_split.items():
         _write_jsonl(corpus_dir / "gold" / f"{split}.jsonl", items)
