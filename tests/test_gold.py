@@ -148,6 +148,11 @@ def test_a_held_out_set_named_to_train_is_trained_on_and_keeps_its_own_file(tmp_
     splits.write_text(json.dumps({"dev": [], "test": [], "train_held_out": ["annotated"]}), encoding="utf-8")
     with pytest.raises(ValueError, match="splits.json: train_held_out names \\['annotated'\\]"):
         build(tmp_path)
+    # Counted once in the totals, though it sits in two splits.
+    stats = corpus_stats({"train": read_records([tmp_path / "gold" / "train.jsonl"]),
+                          "unseen": read_records([tmp_path / "gold" / "unseen.jsonl"])})
+    assert stats["splits"]["train"]["documents"] == 2 and stats["splits"]["unseen"]["documents"] == 1
+    assert stats["documents"] == 2 and stats["spans"]["PERSON"] == 4
 
 
 def test_agreement_finds_first_passes_in_annotated_and_held_out_sets(tmp_path):
