@@ -368,8 +368,9 @@ class CandidateMerger:
         self.unit_words = folded_cues("group_unit_words")
         self.group_heads = folded_cues("group_name_heads") - folded_cues("group_heads_not_alone")
         self.settlement_words = folded_cues("settlement_nouns", "settlement_nouns_after")
-        self.facility_words = frozenset(w for w in folded_cues("facility_heads", "facility_final_words") if " " not in w) \
-            | {fold(w) for w in ("internado", "complejo", "centro", "penitenciario", "penitenciaria")}
+        # Every word of the facility type phrases (`centro penitenciario`, `internado judicial`).
+        self.facility_words = frozenset(w for phrase in folded_cues("facility_heads", "facility_final_words")
+                                        for w in phrase.split() if not is_function_word(w))
 
     def _nationality_adjective(self, span: Span) -> bool:
         """`Colombian`, `Colombian army`: a nationality adjective with nothing capitalized after it
