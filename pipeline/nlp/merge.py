@@ -97,9 +97,7 @@ def _named_units_by_their_names(chosen: list[Span], unit_words: frozenset[str]) 
     for s in chosen:
         if s.label_ in _UNIT_NAMED_AS and s.start > 0 and doc[s.start - 1].lower_ in _UNIT_ARTICLES \
                 and tuple(fold(t.text) for t in s) in units and not place_index().lookup(s.text):
-            unit = Span(doc, s.start, s.end, label="CRIMINAL_GROUP", span_id=s.id_ + ">unit")
-            unit._.crimeie_score = s._.crimeie_score
-            s = unit
+            s = _relabeled(s, "CRIMINAL_GROUP", "unit")
         out.append(s)
     return out
 
@@ -123,9 +121,7 @@ def _group_heads_as_short_names(chosen: list[Span], heads: frozenset[str]) -> li
             or (len(s) == 2 and s[0].lower_ in _UNIT_ARTICLES)  # `La Oficina` opening a sentence
         if alone and s.label_ != "CRIMINAL_GROUP" and word in firsts and s.start > first_group[word] \
                 and s[-1].text[:1].isupper():
-            short = Span(doc, s.start, s.end, label="CRIMINAL_GROUP", span_id=s.id_ + ">group_head")
-            short._.crimeie_score = s._.crimeie_score
-            s = short
+            s = _relabeled(s, "CRIMINAL_GROUP", "group_head")
         out.append(s)
     # The same word where no source proposed a mention: `Hoy la Oficina cobra …`.
     taken = {i for s in out for i in range(s.start, s.end)}
@@ -164,11 +160,7 @@ def _model_readings_corrected(chosen: list[Span], settlement_words: frozenset[st
                     (before is not None and before.label_ == "PERSON" and s.start == before.end + 1
                      and doc[before.end].lower_ in _PERSON_JOINERS):
                 label = "PERSON"
-        if label:
-            fixed = Span(s.doc, s.start, s.end, label=label, span_id=s.id_ + ">context")
-            fixed._.crimeie_score = s._.crimeie_score
-            s = fixed
-        out.append(s)
+        out.append(_relabeled(s, label, "context") if label else s)
     return out
 
 
@@ -234,6 +226,14 @@ def _copy(span: Span, start: int | None = None, end: int | None = None, kb_id: s
                kb_id=span.kb_id_ if kb_id is None else kb_id, span_id=span.id_)
     new._.crimeie_score = span._.crimeie_score
     new._.crimeie_key = span._.crimeie_key
+    return new
+
+
+def _relabeled(span: Span, label: str, reason: str) -> Span:
+    """`span` read as `label` by a merge step, its source id marked with the reason; its score
+    carried over, its kb_id and place key not (they belonged to the old reading)."""
+    new = Span(span.doc, span.start, span.end, label=label, span_id=f"{span.id_}>{reason}")
+    new._.crimeie_score = span._.crimeie_score
     return new
 
 

@@ -253,6 +253,11 @@ def _mention_at(ctx: DocContext, start: int) -> Span | None:
     return ctx.ents[k] if k < len(ctx.ents) and ctx.ent_starts[k] == start else None
 
 
+def _mention_ending_at(ctx: DocContext, end: int) -> Span | None:
+    k = bisect_left(ctx.ent_ends, end)
+    return ctx.ents[k] if k < len(ctx.ents) and ctx.ent_ends[k] == end else None
+
+
 def _place_list_end(ctx: DocContext, mention: Span, step: int) -> Span:
     """The last (step 1) or first (step -1) member of the list of places the mention stands in:
     places joined by commas and conjunctions (`Ocaña, Ábrego, El Tarra y Tibú`)."""
@@ -267,8 +272,7 @@ def _place_list_end(ctx: DocContext, mention: Span, step: int) -> Span:
             j = current.start
             while j > 0 and j > current.start - 2 and doc[j - 1].lower_ in _LIST_JOINERS:
                 j -= 1
-            k = bisect_left(ctx.ent_ends, j) if j < current.start else len(ctx.ents)
-            after = ctx.ents[k] if k < len(ctx.ents) and ctx.ent_ends[k] == j else None
+            after = _mention_ending_at(ctx, j) if j < current.start else None
         if after is None or after.label_ != "LOCATION" or ctx.sent_index[after.start] != ctx.sent_index[current.start]:
             return current
         current = after
