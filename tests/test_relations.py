@@ -291,3 +291,16 @@ def test_context_vectors_read_the_words_the_sparse_features_only_know_by_name(de
     doc.tensor = numpy.zeros((0, 0), dtype="float32")
     ctx = DocContext(doc)
     assert ctx.tensor is None and context_vector(ctx, doc.ents[0], doc.ents[-1]) is None
+
+
+def test_a_relation_that_is_not_symmetric_holds_one_way_only(default_nlp):
+    """`Tivoli Gardens in West Kingston`: the pattern puts the neighbourhood inside the district;
+    the scorer's weaker reading the other way round is dropped, as no gold document has both."""
+    text = "Police raided Tivoli Gardens in West Kingston in 2010 to arrest Christopher Coke."
+    rels = relations(default_nlp, text)
+    assert ("Tivoli Gardens", "LOCATED_IN", "West Kingston", False) in rels
+    assert ("West Kingston", "LOCATED_IN", "Tivoli Gardens", False) not in rels
+    doc = default_nlp(text)
+    symmetric = {"ALLY_OF", "RIVAL_OF"}
+    pairs = {(r["head"], r["label"], r["tail"]) for r in doc._.crimeie_relations}
+    assert not any((t, label, h) in pairs for h, label, t in pairs if label not in symmetric)

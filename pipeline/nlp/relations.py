@@ -12,7 +12,9 @@
    within `window` sentences.
 4. Confidence is the best score; the evidence is the best mention pair's sentence(s); `hedged`
    comes from the hedge detector on the evidence. The guideline replacements apply (LEADER_OF over MEMBER_OF,
-   IMPRISONED_IN over BASED_IN over OPERATES_IN for the same pair).
+   IMPRISONED_IN over BASED_IN over OPERATES_IN for the same pair), and a label that is not
+   symmetric holds one way only: of `A LOCATED_IN B` and `B LOCATED_IN A` the more confident stays.
+   (The gold corpus never has both directions of such a label.)
 """
 
 from __future__ import annotations
@@ -138,6 +140,8 @@ class RelationExtractor:
             stronger = REPLACES.get(label)
             if stronger and ((h, stronger, t) in keys or (label == "OPERATES_IN" and (h, "IMPRISONED_IN", t) in keys)):
                 continue
+            if label not in symmetric and _weaker_than_reverse(best, h, label, t):
+                continue
             first, last = sentences[rel["_sents"][0]], sentences[rel["_sents"][-1]]
             rel["evidence_start"], rel["evidence_end"] = first.start_char, last.end_char
             rel["hedged"] = hedge_cue(text[first.start_char:last.end_char]) is not None
@@ -163,6 +167,16 @@ class RelationExtractor:
             if data["coef"] is not None:
                 self.load_weights(data)
         return self
+
+
+def _weaker_than_reverse(best: dict, h: int, label: str, t: int) -> bool:
+    """Whether the same label also links the pair the other way round with a higher confidence
+    (a tie keeps the direction whose head has the lower entity number)."""
+    reverse = best.get((t, label, h))
+    if reverse is None:
+        return False
+    mine = best[(h, label, t)]["confidence"]
+    return reverse["confidence"] > mine or (reverse["confidence"] == mine and t < h)
 
 
 @Language.factory("crimeie_relations", requires=["doc.ents", "doc._.crimeie_entities"],
