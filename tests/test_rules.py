@@ -614,6 +614,17 @@ def test_a_numbered_unit_in_a_sentence_about_prisons_is_a_facility_number_includ
     assert (facility, "FACILITY") in found
 
 
+@pytest.mark.parametrize("text,place", [
+    ("Los Trinitarios fueron fundados en una cárcel de Nueva York.", "Nueva York"),
+    ("He served his sentence in a jail of Texas before he was deported.", "Texas"),
+])
+def test_after_an_indefinite_article_the_name_is_where_the_prison_is(default_nlp, text, place):
+    """GUIDELINES §2: FACILITY is a named prison; `una cárcel de Nueva York` names none, so the
+    city stays a LOCATION (`la cárcel de Tocuyito` names one)."""
+    found, _ = mentions(default_nlp, text)
+    assert (place, "LOCATION") in found and not any(label == "FACILITY" for _, label in found)
+
+
 def test_a_numbered_police_unit_is_not_a_prison(rule_nlp):
     found, _ = mentions(rule_nlp, "En la investigación participó la Unidad Central Especial número 3 de la Guardia Civil.")
     assert not any(label == "FACILITY" for _, label in found)

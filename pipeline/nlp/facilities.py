@@ -81,6 +81,7 @@ class FacilityFinder:
         #: Two-word type words that open a name (`Unidade Prisional do Puraquequara`).
         self.opening_pairs = {h for h in heads if h.count(" ") == 1}
         self.final_words = folded_cues("facility_final_words")
+        self.indefinite = folded_cues("indefinite_determiners")
 
     def _add(self, doc: Doc, start: int, end: int, rule: str) -> None:
         if end > start:
@@ -152,8 +153,10 @@ class FacilityFinder:
             if i < j:
                 self._add(doc, i, j, "name_then_type")
                 continue
-            # cárcel de X / prison of X / penal de X
+            # cárcel de X / prison of X / penal de X; not after `una`/`a` (`una cárcel de Nueva York`)
             k = token.i + 1
+            if token.i > 0 and fold(doc[token.i - 1].text) in self.indefinite:
+                continue
             if k < len(doc) and doc[k].lower_ in ("de", "del", "of", "in"):
                 m = k + 1
                 n = m
