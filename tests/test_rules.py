@@ -1084,10 +1084,15 @@ def test_a_group_head_word_with_its_article_is_the_group_however_a_model_read_it
     ("Daniel Armendáriz, 46, of El Paso's Segundo Barrio, was sentenced to 30 years.", ("Segundo Barrio", "LOCATION")),
     ("Los Trinitarios fueron fundados por Leonides Sierra y Julio Marte en una cárcel de Nueva York.",
      ("Leonides Sierra", "PERSON")),
+    ("Tras la explosión, el alcalde de Cali, Alejandro Eder, condenó el ataque.", ("Alejandro Eder", "PERSON")),
+    ("Tras los ataques, el ministro de Defensa, Pedro Sánchez, aseguró que no cederían.", ("Pedro Sánchez", "PERSON")),
+    ("Investigan el ataque contra la vivienda de la fiscal de Corte de Uruguay, Mónica Ferrero, en la "
+     "madrugada. Lanzaron un artefacto contra la casa de Ferrero en Montevideo.", ("Ferrero", "PERSON")),
 ])
 def test_the_words_around_a_mention_settle_a_model_misreading(default_nlp, text, expected):
     """GUIDELINES §2: a neighbourhood is a LOCATION even where a model calls it a facility, and a
-    name joined by `y` to a person's name, which no place list knows, is a PERSON. (The retrained
-    NER of the nineteenth session read both wrongly.)"""
+    name joined by `y` to a person's name, which no place list knows, is a PERSON, and so is one
+    set off by commas after a title and what it is of (`el alcalde de Cali, Alejandro Eder,`), with
+    its surname alone. (The retrained NER of the nineteenth session read all of them wrongly.)"""
     doc = default_nlp(text)
     assert expected in {(e.text, e.label_) for e in doc.ents}

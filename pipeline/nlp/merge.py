@@ -18,7 +18,7 @@ from pipeline.nlp.activities import activity_idioms, is_idiom
 from pipeline.nlp.aliases import CLOSE_QUOTES, OPEN_QUOTES
 from pipeline.nlp.extensions import CANDIDATES, add_link
 from pipeline.nlp.lexicon import facility_type_words, fold, folded_cues, load_json
-from pipeline.nlp.names import SENTENCE_WORDS
+from pipeline.nlp.names import SENTENCE_WORDS, title_words
 from pipeline.nlp.places import is_function_word, place_index
 
 DEFAULT_PRIORITIES = {
@@ -138,11 +138,14 @@ def _group_heads_as_short_names(chosen: list[Span], heads: frozenset[str]) -> li
 
 def _model_readings_corrected(chosen: list[Span], settlement_words: frozenset[str],
                               facility_words: frozenset[str], proposed_places: set[tuple[int, int]]) -> list[Span]:
-    """Two misreadings of the trained NER that the words around a mention settle:
+    """Misreadings of the trained NER that the words around a mention settle:
     - a "facility" named by a settlement noun and no facility word is a place (`El Paso's Segundo
       Barrio`, `la colonia Obrera`);
     - a "place" that no place source knows, joined by `y`/`and` to a person's name, is a person
-      too (`fundados por Leonides Sierra y Julio Marte`)."""
+      too (`fundados por Leonides Sierra y Julio Marte`);
+    - such a "place" set off by a comma after a person's title and what the title is of, is the
+      person who holds it (`el alcalde de Cali, Alejandro Eder,`, `the mayor of Cali, Alejandro Eder`),
+      and so is the surname of a person found so, written alone as a "place" (`la casa de Ferrero`)."""
     out = []
     for n, s in enumerate(chosen):
         label = None
@@ -158,13 +161,37 @@ def _model_readings_corrected(chosen: list[Span], settlement_words: frozenset[st
             if (after is not None and after.label_ == "PERSON" and after.start == s.end + 1
                     and doc[s.end].lower_ in _PERSON_JOINERS) or \
                     (before is not None and before.label_ == "PERSON" and s.start == before.end + 1
-                     and doc[before.end].lower_ in _PERSON_JOINERS):
+                     and doc[before.end].lower_ in _PERSON_JOINERS) or _after_title_of(doc, s.start):
                 label = "PERSON"
         out.append(_relabeled(s, label, "context") if label else s)
+    # The surname alone of a person found here (`la casa de Ferrero` after `Mónica Ferrero`):
+    # the surname component ran before this step and saw only a "place".
+    surnames = {s[-1].text for s, before in zip(out, chosen) if s.label_ == "PERSON" and before.label_ != "PERSON"}
+    if surnames:
+        out = [_relabeled(s, "PERSON", "context") if len(s) == 1 and s.text in surnames and s.label_ == "LOCATION"
+               and s.id_.startswith("crimeie_ner") and (s.start, s.end) not in proposed_places else s for s in out]
     return out
 
 
 _PERSON_JOINERS = {"y", "and", "e"}
+#: Words that may join a title to what it is of (`ministro de Defensa`, `fiscal de Corte de Uruguay`).
+_TITLE_OF = {"de", "del", "of", "the", "la", "el", "los", "las"}
+
+
+def _after_title_of(doc: Doc, start: int) -> bool:
+    """Token `start` follows a comma that closes `<title> de/of <capitalized words>` (`el alcalde
+    de Cali,`): the name after it is the title holder's. A title word lowercase, so a sentence's
+    first word or a capitalized name (`Fiscal General`) is not taken for one."""
+    if start < 3 or doc[start - 1].text != ",":
+        return False
+    i = start - 2
+    capitalized = False
+    while i >= 0 and start - i <= 8 and (doc[i].text[:1].isupper() or doc[i].lower_ in _TITLE_OF):
+        capitalized |= doc[i].text[:1].isupper()
+        i -= 1
+    if not capitalized or i < 0 or i == start - 2 or doc[i + 1].lower_ not in _TITLE_OF:
+        return False
+    return doc[i].text.islower() and fold(doc[i].text) in title_words()
 
 
 _UNIT_ARTICLES = {"el", "la", "al", "del", "the"}
