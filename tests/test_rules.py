@@ -1096,3 +1096,15 @@ def test_the_words_around_a_mention_settle_a_model_misreading(default_nlp, text,
     its surname alone. (The retrained NER of the nineteenth session read all of them wrongly.)"""
     doc = default_nlp(text)
     assert expected in {(e.text, e.label_) for e in doc.ents}
+
+
+def test_a_preposition_that_opens_the_sentence_is_not_part_of_a_name(default_nlp):
+    """`Along Venezuela's Caribbean coast`: a model read the preposition and the country as a
+    person; the preposition goes, the country stays a place, and no other `Venezuela` of the
+    article becomes that "person's" surname."""
+    found, _ = mentions(default_nlp, "The campaign runs ahead of what is known about how cocaine leaves Venezuela."
+                                     "\n\nAlong Venezuela's Caribbean coast, the main departure points lie in "
+                                     "the states of Falcón and Sucre. From the Paria Peninsula, go-fast boats "
+                                     "run cocaine to Trinidad and Tobago.")
+    assert not any(label == "PERSON" and "Venezuela" in text for text, label in found)
+    assert ("Venezuela", "LOCATION") in found

@@ -25,7 +25,8 @@ SENTENCE_WORDS = {"the", "a", "an", "in", "on", "at", "by", "for", "from", "with
                   "among", "into", "through", "until", "where", "which", "who", "what", "why", "how",
                   "y", "o", "ni", "que", "lo", "le", "les", "se", "mientras", "aunque", "entre", "hasta",
                   "besides", "unlike", "like", "against", "without", "beyond", "behind", "near", "toward",
-                  "towards", "across", "amid", "upon", "via", "además", "contra", "sobre", "hacia", "incluso",
+                  "towards", "across", "amid", "upon", "via", "along", "alongside", "inside", "outside",
+                  "throughout", "aboard", "beneath", "above", "below", "además", "contra", "sobre", "hacia", "incluso",
                   "excepto", "salvo", "today", "yesterday", "now", "hoy", "ayer", "ahora", "entonces", "luego",
                   "allí", "alli", "aquí", "aqui"}
 

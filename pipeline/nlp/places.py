@@ -308,6 +308,12 @@ class PlaceKeys:
             return False
         return _after_locative(doc, ent) or folded in place_names
 
+    def _is_country(self, ent: Span) -> bool:
+        """A country's name alone stays a place even where a person's name holds the word: it is
+        far likelier the country than the surname (`Venezuela`, after a model read `Along
+        Venezuela` as a person)."""
+        return any(p.kind == "country" for p in self.index.lookup(ent.text))
+
     def _near_facility_word(self, doc: Doc, ent: Span, own_words: bool = True) -> bool:
         """A facility type word within four words of the mention (`the ports of Manzanillo`,
         `the Itagüí maximum-security prison`), or among its own words unless `own_words` is False
@@ -440,7 +446,7 @@ class PlaceKeys:
                 changed = True
                 continue
             if ent.label_ == "LOCATION" and len(ent) == 1 and normalize_name(ent.text) in person_words \
-                    and not _after_locative(doc, ent):
+                    and not _after_locative(doc, ent) and not self._is_country(ent):
                 ent = _relabel(ent, "PERSON")
                 changed = True
             elif ent.label_ == "LOCATION":
