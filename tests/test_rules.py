@@ -282,6 +282,10 @@ def test_two_nicknames_in_straight_quotes_are_two_mentions_not_one_name(rule_nlp
     # The original name and its acronym inside the parentheses after an English gloss.
     ("He served in the Haitian National Police (Police Nationale d'Haïti, PNH). The PNH dismissed him.",
      "Police Nationale d'Haïti", "PNH", "ORGANIZATION"),
+    # `and the` starts another name: the full name does not reach back across it (CJNG is the
+    # Spanish name's acronym, so its letters alone would run back into `Cartel and the`).
+    ("Buyers include the Sinaloa Cartel and the Jalisco Cartel New Generation (CJNG). The CJNG denies it.",
+     "Jalisco Cartel New Generation", "CJNG", "CRIMINAL_GROUP"),
 ])
 def test_acronym_joins_its_full_name(rule_nlp, text, full, acronym, label):
     found, doc = mentions(rule_nlp, text)

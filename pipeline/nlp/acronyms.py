@@ -72,6 +72,8 @@ def _long_form_tokens(doc: Doc, end: int, short: str, titles: set[str]) -> tuple
     words = 0
     while i > 0 and words < letters + 5:
         token = doc[i - 1]
+        if token.lower_ == "and" and doc[i].lower_ == "the":
+            break  # `the Sinaloa Cartel and the Jalisco Cartel New Generation (CJNG)`: a second name begins
         if is_capitalized(token) or _ELIDED.match(token.text) or (token.text in _LONG_FORM_WORDS and i < end):
             i -= 1
             words += token.is_alpha
