@@ -1112,3 +1112,11 @@ def test_a_preposition_that_opens_the_sentence_is_not_part_of_a_name(default_nlp
                                      "run cocaine to Trinidad and Tobago.")
     assert not any(label == "PERSON" and "Venezuela" in text for text, label in found)
     assert ("Venezuela", "LOCATION") in found
+
+
+def test_a_person_named_right_after_a_known_group_is_kept(default_nlp):
+    """`el capo de la 'Ndrangheta Rocco Morabito`: a model read the group and the man as one
+    person; the gazetteer's group wins its words, and the man is still a PERSON."""
+    found, _ = mentions(default_nlp, "Ese mismo año, el capo de la 'Ndrangheta Rocco Morabito se fugó de la "
+                                     "Cárcel Central, en Montevideo.")
+    assert ("Rocco Morabito", "PERSON") in found

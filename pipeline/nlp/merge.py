@@ -326,6 +326,26 @@ def _without_groups_cut_before_their_place(candidates: list[Span]) -> list[Span]
 _OF_PLACE = {"de", "do", "da", "del", "of"}
 
 
+def _persons_after_known_names(candidates: list[Span]) -> list[Span]:
+    """`el capo de la 'Ndrangheta Rocco Morabito`: a model's "person" that starts with a group,
+    organization or place a gazetteer knows is that name and then the person. The rest of the
+    span, two or more capitalized words, becomes a PERSON candidate of its own, so the person is
+    not lost when the known name wins the overlap."""
+    known = [s for s in candidates if s.label_ != "PERSON" and s.id_.startswith(("crimeie_gazetteer:", "crimeie_places:"))]
+    if not known:
+        return candidates
+    extra = []
+    for s in candidates:
+        if s.label_ != "PERSON" or not s.id_.startswith("crimeie_ner"):
+            continue
+        cut = max((k.end for k in known if k.start <= s.start < k.end < s.end - 1), default=None)
+        if cut is not None and all(t.text[:1].isupper() for t in s.doc[cut:s.end]):
+            rest = Span(s.doc, cut, s.end, label="PERSON", span_id=s.id_)
+            rest._.crimeie_score = s._.crimeie_score
+            extra.append(rest)
+    return candidates + extra
+
+
 #: Words that join two names in a list: `Ate y San Martín de Porres`, `Salamanca e Irapuato`.
 _AND_WORDS = {"y", "e", "and"}
 #: Alternatives are never one place's name: `Ate o San Juan de Lurigancho`.
@@ -459,6 +479,7 @@ class CandidateMerger:
         candidates = _without_places_inside_known_places(candidates)
         candidates = _without_facilities_inside_typed_names(candidates)
         candidates = _without_groups_cut_before_their_place(candidates)
+        candidates = _persons_after_known_names(candidates)
         chosen = _quoted_translations(doc, choose_mentions(candidates, self.priorities))
         chosen = _named_units_by_their_names(chosen, self.unit_words)
         chosen = _group_heads_as_short_names(chosen, self.group_heads)
