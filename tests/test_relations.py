@@ -304,3 +304,16 @@ def test_a_relation_that_is_not_symmetric_holds_one_way_only(default_nlp):
     symmetric = {"ALLY_OF", "RIVAL_OF"}
     pairs = {(r["head"], r["label"], r["tail"]) for r in doc._.crimeie_relations}
     assert not any((t, label, h) in pairs for h, label, t in pairs if label not in symmetric)
+
+
+def test_a_place_named_only_in_the_dateline_takes_no_relation(default_nlp):
+    """`BOGOTÁ, 22 de agosto —` says where the story was filed, not where anything in it happened
+    (GUIDELINES §4: a relation needs the document to support it)."""
+    doc = default_nlp("BOGOTÁ, 22 de agosto — Las autoridades de Colombia atribuyeron a disidencias de las FARC "
+                      "los ataques registrados el jueves en el departamento de Antioquia y en la ciudad de Cali.")
+    dateline = next(e["index"] for e in doc._.crimeie_entities if e["name"] == "BOGOTÁ")
+    assert not any(dateline in (r["head"], r["tail"]) for r in doc._.crimeie_relations)
+    # Named again in the story, the same city is an ordinary place.
+    doc = default_nlp("CALI, 22 de agosto — Un camión bomba estalló en Cali, en el Valle del Cauca.")
+    cali = next(e["index"] for e in doc._.crimeie_entities if e["name"] in ("CALI", "Cali"))
+    assert any(r["head"] == cali and r["label"] == "LOCATED_IN" for r in doc._.crimeie_relations)
