@@ -317,3 +317,23 @@ def test_a_place_named_only_in_the_dateline_takes_no_relation(default_nlp):
     doc = default_nlp("CALI, 22 de agosto — Un camión bomba estalló en Cali, en el Valle del Cauca.")
     cali = next(e["index"] for e in doc._.crimeie_entities if e["name"] in ("CALI", "Cali"))
     assert any(r["head"] == cali and r["label"] == "LOCATED_IN" for r in doc._.crimeie_relations)
+
+
+@pytest.mark.parametrize("text,group,place", [
+    ("In 2024 its regional structures, among them the Comandos de la Frontera, which operate in the southern "
+     "department of Putumayo, broke away.", "Comandos de la Frontera", "Putumayo"),
+    ("Los Lobos, que tienen presencia en El Oro, negaron todo.", "Los Lobos", "El Oro"),
+])
+def test_a_group_that_operates_in_a_place(patterns_nlp, text, group, place):
+    """GUIDELINES §4 OPERATES_IN: presence, activity, control of territory, said of the group
+    with nothing but the verb and a place phrase between."""
+    assert (group, "OPERATES_IN", place, "group_operates_in") in rule_relations_found(patterns_nlp, text)
+
+
+def test_a_pair_holds_the_most_confident_label_of_a_family(default_nlp):
+    """GUIDELINES §4: BASED_IN replaces OPERATES_IN for the same pair, so a pair keeps one of them;
+    the pattern's plain `operate in` outweighs the scorer's weak guess of a base."""
+    rels = relations(default_nlp, "In 2024 its regional structures, among them the Comandos de la Frontera, "
+                                  "which operate in the southern department of Putumayo, broke away.")
+    assert ("Comandos de la Frontera", "OPERATES_IN", "Putumayo", False) in rels
+    assert not any(label == "BASED_IN" for _, label, _, _ in rels)

@@ -35,7 +35,7 @@ def records_from_rows(documents: list[dict], mentions: list[dict], entities: lis
         if record is not None:
             record["relations"].append({"head": r["head"], "label": r["label"], "tail": r["tail"],
                                         "hedged": bool(r["hedged"]), "confidence": r.get("confidence"),
-                                        "evidence": r.get("evidence") or ""})
+                                        "evidence": r.get("evidence") or "", "component": r.get("component") or ""})
     return list(by_doc.values())
 
 

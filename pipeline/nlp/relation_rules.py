@@ -36,7 +36,8 @@ _ACTORS = {"PERSON", "CRIMINAL_GROUP", "ORGANIZATION"}
 
 @lru_cache(maxsize=1)
 def patterns() -> dict[str, dict[str, set[str]]]:
-    data = load_json("relation_patterns.json", ["place_in_place", "arrested_by", "member_of", "leader_of", "based_in"])
+    data = load_json("relation_patterns.json", ["place_in_place", "arrested_by", "member_of", "leader_of", "based_in",
+                                                "operates_in"])
     out = {name: {k: {fold(w) for w in v} for k, v in lists.items() if not k.startswith("_")}
            for name, lists in data.items() if not name.startswith("_")}
     place = out["place_in_place"]
@@ -64,6 +65,8 @@ def rule_relations(ctx: DocContext, head: Span, tail: Span) -> list[tuple[str, f
         rule = _based_in(ctx, head, tail, words)
         if rule:
             out.append(("BASED_IN", SCORE, rule))
+        elif hl == "CRIMINAL_GROUP" and _operates_in(ctx, head, tail, words):
+            out.append(("OPERATES_IN", SCORE, "group_operates_in"))
     if words is not None and hl == "PERSON" and tl in ("CRIMINAL_GROUP", "ORGANIZATION") and len(words) <= 6:
         if _leader_title_after(words):
             out.append(("LEADER_OF", SCORE, "person_leader_of_group"))
@@ -355,3 +358,29 @@ def _based_in(ctx: DocContext, head: Span, tail: Span, words: list[str], max_wor
         if any(w in lists["base_words"] for w in between) or any(f" {w} " in f" {joined} " for w in lists["base_words"] if " " in w):
             return "group_base"
     return None
+
+
+#: Verbs that take the place as their object, with no preposition (`the gang controls Tocorón`).
+_TRANSITIVE = {"control", "controls", "controlled", "controlling", "dominate", "dominates", "dominated",
+               "dominating", "controla", "controlan", "controlaba", "controlaban", "domina", "dominan",
+               "dominaba", "dominaban"}
+
+
+def _operates_in(ctx: DocContext, head: Span, tail: Span, words: list[str], max_words: int = 12) -> bool:
+    """`the Comandos de la Frontera, which operate in the southern department of Putumayo`,
+    `Los Lobos, que tienen presencia en El Oro`: a group, then only an operation verb, its glue
+    words and a place phrase, then the place, in one sentence and with no other name between."""
+    if len(words) > max_words or ctx.sent_index[head.start] != ctx.sent_index[tail.start]:
+        return False
+    between = _between_names(ctx, head, tail)
+    if not between or between[-1] in _POSSESSIVE:
+        return False
+    lists, places = patterns()["operates_in"], patterns()["place_in_place"]
+    allowed = lists["verbs"] | lists["glue"] | lists["prepositions"] | places["phrase_words"] | places["name_nouns"]
+    if any(w not in allowed for w in between):
+        return False
+    verbs = [n for n, w in enumerate(between) if w in lists["verbs"]]
+    if not verbs:
+        return False
+    after = between[verbs[-1] + 1:]
+    return any(w in lists["prepositions"] for w in after) or (not after and between[verbs[-1]] in _TRANSITIVE)

@@ -11,8 +11,8 @@
    `Z arrested X`; `Cúcuta, Colombia`, `Tocorón prison in Aragua`) fire on mention pairs
    within `window` sentences.
 4. Confidence is the best score; the evidence is the best mention pair's sentence(s); `hedged`
-   comes from the hedge detector on the evidence. The guideline replacements apply (LEADER_OF over MEMBER_OF,
-   IMPRISONED_IN over BASED_IN over OPERATES_IN for the same pair), and a label that is not
+   comes from the hedge detector on the evidence. A pair holds one label of each exclusive family
+   (MEMBER_OF / LEADER_OF; OPERATES_IN / BASED_IN / IMPRISONED_IN), the most confident, and a label that is not
    symmetric holds one way only: of `A LOCATED_IN B` and `B LOCATED_IN A` the more confident stays.
    (The gold corpus never has both directions of such a label.)
 """
@@ -33,7 +33,10 @@ from pipeline.nlp.relation_features import (DocContext, allowed_labels, candidat
 from pipeline.nlp.relation_rules import rule_relations
 from pipeline.schema import load_schema
 
-REPLACES = {"MEMBER_OF": "LEADER_OF", "OPERATES_IN": "BASED_IN", "BASED_IN": "IMPRISONED_IN"}
+#: Labels of which a pair holds one (GUIDELINES §4: LEADER_OF over MEMBER_OF; IMPRISONED_IN over
+#: BASED_IN over OPERATES_IN), weakest first.
+EXCLUSIVE_FAMILIES = (("MEMBER_OF", "LEADER_OF"), ("OPERATES_IN", "BASED_IN", "IMPRISONED_IN"))
+_FAMILY = {label: family for family in EXCLUSIVE_FAMILIES for label in family}
 
 
 class RelationExtractor:
@@ -135,11 +138,9 @@ class RelationExtractor:
         sentences = ctx.sents
         dateline_only = _named_only_in_dateline(ctx)
         relations = []
-        keys = set(best)
         text = ctx.text
         for (h, label, t), rel in sorted(best.items()):
-            stronger = REPLACES.get(label)
-            if stronger and ((h, stronger, t) in keys or (label == "OPERATES_IN" and (h, "IMPRISONED_IN", t) in keys)):
+            if _outranked_in_family(best, h, label, t):
                 continue
             if label not in symmetric and _weaker_than_reverse(best, h, label, t):
                 continue
@@ -190,6 +191,23 @@ def _named_only_in_dateline(ctx: DocContext) -> set[int]:
         return set()
     k = first._.crimeie_entity
     return {k} if k is not None and all(m.start == 0 for m in ctx.mentions.get(k, ())) else set()
+
+
+def _outranked_in_family(best: dict, h: int, label: str, t: int) -> bool:
+    """Whether another label of the same exclusive family links the pair with a higher confidence
+    (a tie goes to the label the guidelines rank higher). When both `BASED_IN` and `OPERATES_IN`
+    are found, the more confident reading stands, not always the higher-ranked label: out of fold
+    over train+dev this scored 0.557 against 0.554 for the guideline order."""
+    family = _FAMILY.get(label)
+    if family is None:
+        return False
+    mine, rank = best[(h, label, t)]["confidence"], family.index(label)
+    for other in family:
+        rival = best.get((h, other, t))
+        if other != label and rival is not None and \
+                (rival["confidence"] > mine or (rival["confidence"] == mine and family.index(other) > rank)):
+            return True
+    return False
 
 
 def _weaker_than_reverse(best: dict, h: int, label: str, t: int) -> bool:
