@@ -57,6 +57,11 @@ def rule_relations_found(nlp, text):
      ("Jhon Jairo Rojas", "ARRESTED_BY", "Policía Nacional", "arrest_verb")),
     ("Ovidio Guzmán López was arrested in Culiacán in January 2023 by the Policía Federal.",
      ("Ovidio Guzmán López", "ARRESTED_BY", "Policía Federal", "arrested_by")),
+    # Two agents joined by `and the`: both arrested him.
+    ("Otoniel was seized in the Urabá region in a joint operation by the Ejército Nacional and the Policía Nacional.",
+     ("Otoniel", "ARRESTED_BY", "Ejército Nacional", "arrested_by")),
+    ("Otoniel was seized in the Urabá region in a joint operation by the Ejército Nacional and the Policía Nacional.",
+     ("Otoniel", "ARRESTED_BY", "Policía Nacional", "arrested_by_and")),
     ("Police said Wilmer Cedeño, an alleged member of Los Lobos, collected the payments.",
      ("Wilmer Cedeño", "MEMBER_OF", "Los Lobos", "member_role")),
     ("The cartel tortured and killed DEA agent Enrique Camarena in 1985.",

@@ -80,6 +80,8 @@ def rule_relations(ctx: DocContext, head: Span, tail: Span) -> list[tuple[str, f
     if hl in ("PERSON", "CRIMINAL_GROUP") and tl == "ORGANIZATION":
         if words is not None and _arrested_by_passive(ctx, head, tail, words):
             out.append(("ARRESTED_BY", SCORE, "arrested_by"))
+        elif words is not None and _second_agent(ctx, head, tail):
+            out.append(("ARRESTED_BY", SCORE, "arrested_by_and"))
         elif words is None and _arrested_by_active(ctx, head, tail):
             out.append(("ARRESTED_BY", SCORE, "arrest_verb"))
     return out
@@ -109,6 +111,26 @@ def _arrested_by_passive(ctx: DocContext, head: Span, tail: Span, words: list[st
                                                for e in ctx.ents):
         return False  # `a leader of Los Lobos who had been arrested by the police`: he was, not the group
     return _no_actor_between(ctx, head, tail)
+
+
+#: What joins two agents of one arrest: `by the Ejército Nacional and the Policía Nacional`.
+_AGENT_JOINERS = ({"and"}, {"and", "the"}, {"y"}, {"y", "la"}, {"y", "el"}, {"y", "los"}, {"y", "las"}, {"e"})
+
+
+def _second_agent(ctx: DocContext, head: Span, tail: Span) -> bool:
+    """`seized in a joint operation by the Ejército Nacional and the Policía Nacional`: the
+    organization coordinated with an agent of the passive pattern arrested the person too."""
+    k = tail.start
+    joiner = []
+    while k > head.end and ctx.label_ending.get(k) is None and len(joiner) < 2:
+        k -= 1
+        joiner.append(ctx.folded[k])
+    if set(joiner) not in _AGENT_JOINERS or len(joiner) != len(set(joiner)) or ctx.label_ending.get(k) != "ORGANIZATION":
+        return False
+    first = _mention_ending_at(ctx, k)
+    if first is None or first.start <= head.end:
+        return False
+    return _arrested_by_passive(ctx, head, first, ctx.folded[head.end:first.start])
 
 
 def _arrested_by_active(ctx: DocContext, head: Span, tail: Span, max_words: int = 12) -> bool:
