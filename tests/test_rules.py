@@ -685,6 +685,7 @@ def test_a_name_never_ends_in_a_connector(rule_nlp):
     ("They were extorting car dealerships.", "extorting", "extortion"),
     ("La banda se dedica a la extorsión y al sicariato.", "sicariato", "homicide"),
     ("El microtráfico creció en Lima.", "microtráfico", "drug_dealing"),
+    ("Desde esas prisiones se coordinan ventas de droga y extorsiones.", "ventas de droga", "drug_dealing"),
     ("The network was smuggling migrants across the Darién.", "smuggling", "migrant_smuggling"),
     ("Illegal mining funds the ELN.", "Illegal mining", "illegal_mining"),
     ("It is accused of drug trafficking and money laundering.", "money laundering", "money_laundering"),
