@@ -340,9 +340,7 @@ def _persons_after_known_names(candidates: list[Span]) -> list[Span]:
             continue
         cut = max((k.end for k in known if k.start <= s.start < k.end < s.end - 1), default=None)
         if cut is not None and all(t.text[:1].isupper() for t in s.doc[cut:s.end]):
-            rest = Span(s.doc, cut, s.end, label="PERSON", span_id=s.id_)
-            rest._.crimeie_score = s._.crimeie_score
-            extra.append(rest)
+            extra.append(_copy(s, start=cut))
     return candidates + extra
 
 

@@ -114,18 +114,16 @@ def _arrested_by_passive(ctx: DocContext, head: Span, tail: Span, words: list[st
 
 
 #: What joins two agents of one arrest: `by the Ejército Nacional and the Policía Nacional`.
-_AGENT_JOINERS = ({"and"}, {"and", "the"}, {"y"}, {"y", "la"}, {"y", "el"}, {"y", "los"}, {"y", "las"}, {"e"})
+_AGENT_JOINERS = {"and", "and the", "y", "y la", "y el", "y los", "y las", "e"}
 
 
 def _second_agent(ctx: DocContext, head: Span, tail: Span) -> bool:
     """`seized in a joint operation by the Ejército Nacional and the Policía Nacional`: the
     organization coordinated with an agent of the passive pattern arrested the person too."""
     k = tail.start
-    joiner = []
-    while k > head.end and ctx.label_ending.get(k) is None and len(joiner) < 2:
+    while k > head.end and ctx.label_ending.get(k) is None and tail.start - k < 2:
         k -= 1
-        joiner.append(ctx.folded[k])
-    if set(joiner) not in _AGENT_JOINERS or len(joiner) != len(set(joiner)) or ctx.label_ending.get(k) != "ORGANIZATION":
+    if " ".join(ctx.folded[k:tail.start]) not in _AGENT_JOINERS or ctx.label_ending.get(k) != "ORGANIZATION":
         return False
     first = _mention_ending_at(ctx, k)
     if first is None or first.start <= head.end:
