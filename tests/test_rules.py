@@ -1175,3 +1175,11 @@ def test_latino_is_not_a_person(default_nlp):
     """GUIDELINES §2: an adjective of origin (`Latino prisoners`) is not a mention."""
     found, _ = mentions(default_nlp, "The gang began as a protection group for Latino prisoners in New York.")
     assert not any(text == "Latino" for text, _ in found)
+
+
+def test_an_entity_named_in_a_capitals_dateline_takes_its_name_as_written_in_the_text(default_nlp):
+    """The entities table names a place `Rosario`, not `ROSARIO` from the wire dateline."""
+    doc = default_nlp("ROSARIO.– El tribunal condenó a Esteban Alvarado. En Rosario, la banda de Los Monos "
+                      "sigue activa.")
+    names = {e["name"] for e in doc._.crimeie_entities if e["label"] == "LOCATION"}
+    assert "Rosario" in names and "ROSARIO" not in names

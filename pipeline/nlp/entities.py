@@ -287,7 +287,9 @@ def entity_name(mentions: list[dict], cluster: list[int], secondary: set[int]) -
         if keys:
             return keys[0]
     primary = [i for i in cluster if i not in secondary] or cluster
-    best = max(primary, key=lambda i: (len(mentions[i]["text"].split()), len(mentions[i]["text"]), -i))
+    # Of names as long, one written in capitals only (a wire dateline's `ROSARIO.–`) comes last.
+    best = max(primary, key=lambda i: (len(mentions[i]["text"].split()), len(mentions[i]["text"]),
+                                       not mentions[i]["text"].isupper(), -i))
     return mentions[best]["text"]
 
 
