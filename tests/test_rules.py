@@ -1140,6 +1140,8 @@ def test_a_common_noun_written_with_a_capital_is_not_a_place(default_nlp, text, 
     ("Prosecutors from the Bronx District Attorney's Office, led by Darcel Clark, told jurors.",
      "Bronx District Attorney's Office"),
     ("The U.S. Attorney's Office for the Southern District of New York has brought cases.", "U.S. Attorney's Office"),
+    ("Both the People’s National Party and the opposition condemned the killings in Kingston.",
+     "People’s National Party"),
 ])
 def test_an_office_named_with_a_possessive_is_one_organization(default_nlp, text, office):
     """GUIDELINES §2, ORGANIZATION: `the Bronx District Attorney's Office` is one body's name,

@@ -13,6 +13,8 @@ CONNECTORS = {"de", "del", "la", "las", "los", "y", "e", "el", "do", "da", "dos"
 SPANISH_ARTICLES = frozenset({"el", "la", "los", "las"})
 #: The definite articles of both languages, lowercase: never the first word of a name.
 ARTICLES = SPANISH_ARTICLES | {"the"}
+#: The possessive endings as the tokenizer splits them off (`Attorney's`, `People’s`).
+POSSESSIVES = {"'s", "’s"}
 #: Capitalized function words that start sentences or titles but never a name.
 SENTENCE_WORDS = {"the", "a", "an", "in", "on", "at", "by", "for", "from", "with", "this", "that", "these",
                   "those", "his", "her", "its", "their", "our", "after", "before", "when", "while", "as",

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import add_candidate
 from pipeline.nlp.lexicon import fold, folded_cues
-from pipeline.nlp.names import ARTICLES, capitalized_runs, title_words, trim_run
+from pipeline.nlp.names import ARTICLES, POSSESSIVES, capitalized_runs, title_words, trim_run
 
 #: A person named by the initials of their names and surnames, as prosecutors in Panama, Costa
 #: Rica or Spain write detainees (`J.A.M.R.`, `K.D.C.P.`): three to six capital initials.
@@ -88,14 +88,11 @@ class SpanishNames:
         return doc
 
 
-_POSSESSIVES = {"'s", "’s"}
-
-
 def _possessive_office(doc: Doc, end: int) -> int:
     """The end of an office's name that runs on through a possessive: `the Bronx District
     Attorney's Office`, `the People’s National Party` (cue_words.json `possessive_office_*`);
     `end` itself when the name before the possessive is not an office holder's."""
-    if end + 1 >= len(doc) or doc[end].text not in _POSSESSIVES or fold(doc[end - 1].text) not in \
+    if end + 1 >= len(doc) or doc[end].text not in POSSESSIVES or fold(doc[end - 1].text) not in \
             folded_cues("possessive_office_holders"):
         return end
     runs = capitalized_runs(doc, end + 1, min(end + 7, len(doc)))
