@@ -15,8 +15,8 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import add_candidate
 from pipeline.nlp.facilities import PRISON_NAME_HEADS, PRISON_TYPE_WORDS
-from pipeline.nlp.lexicon import Entry, NgramIndex, fold, folded_cues, load_json, load_jsonl
-from pipeline.nlp.names import ARTICLES, POSSESSIVES
+from pipeline.nlp.lexicon import Entry, NgramIndex, fold, load_json, load_jsonl
+from pipeline.nlp.names import ARTICLES, possessive_office_end
 from pipeline.nlp.tokenize_phrase import phrase_tokens
 
 DEFAULT_SOURCES = {"criminal_groups.jsonl": "CRIMINAL_GROUP", "organizations.jsonl": "ORGANIZATION",
@@ -68,7 +68,6 @@ class GazetteerMatcher:
         self.name, self.score = name, score
         self.index = build_index(sources)
         self.adjectives = set(load_json(nationality_adjectives, ["adjectives"])["adjectives"])
-        self.office_holders = folded_cues("possessive_office_holders")
 
     def __call__(self, doc: Doc) -> Doc:
         for start, end, _surface, entry in self.index.matches([t.text for t in doc]):
@@ -85,7 +84,7 @@ class GazetteerMatcher:
                 continue
             if start > 0 and doc[start - 1].text in self.adjectives and entry.label != "CRIMINAL_GROUP":
                 continue  # `Haitian National Police` is a longer name than the gazetteer's `National Police`
-            if start > 1 and doc[start - 1].text in POSSESSIVES and fold(doc[start - 2].text) in self.office_holders:
+            if start > 1 and possessive_office_end(doc, start - 1) > start - 1:
                 continue  # `the People’s National Party` is a longer name than the gazetteer's `National Party`
             add_candidate(doc, span, f"{self.name}:{entry.source}", self.score,
                           kb_id=f"{entry.label}:{entry.canonical}")

@@ -86,3 +86,18 @@ def trim_run(doc: Doc, start: int, end: int, titles: set[str]) -> tuple[int, int
     while end > start and doc[end - 1].text in CONNECTORS:
         end -= 1
     return start, end
+
+
+def possessive_office_end(doc: Doc, end: int) -> int:
+    """The end of an office's name that runs on through a possessive: `the Bronx District
+    Attorney's Office`, `the People’s National Party` (cue_words.json `possessive_office_*`);
+    `end` itself when the name before the possessive is not an office holder's. The name rule
+    takes the whole name, and the gazetteer leaves the known name after the possessive to it."""
+    if end + 1 >= len(doc) or doc[end].text not in POSSESSIVES or fold(doc[end - 1].text) not in \
+            folded_cues("possessive_office_holders"):
+        return end
+    runs = capitalized_runs(doc, end + 1, min(end + 7, len(doc)))
+    if runs and runs[0][0] == end + 1 and not doc[end + 1].is_sent_start \
+            and any(fold(t.text) in folded_cues("possessive_office_heads") for t in doc[runs[0][0]:runs[0][1]]):
+        return runs[0][1]
+    return end

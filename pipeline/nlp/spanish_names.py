@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import add_candidate
 from pipeline.nlp.lexicon import fold, folded_cues
-from pipeline.nlp.names import ARTICLES, POSSESSIVES, capitalized_runs, title_words, trim_run
+from pipeline.nlp.names import ARTICLES, capitalized_runs, possessive_office_end, title_words, trim_run
 
 #: A person named by the initials of their names and surnames, as prosecutors in Panama, Costa
 #: Rica or Spain write detainees (`J.A.M.R.`, `K.D.C.P.`): three to six capital initials.
@@ -67,7 +67,7 @@ class SpanishNames:
             start, end = trim_run(doc, start, end, self.titles)
             if end - start < 1:
                 continue
-            office_end = _possessive_office(doc, end)
+            office_end = possessive_office_end(doc, end)
             if office_end > end:
                 add_candidate(doc, Span(doc, start, office_end, label="ORGANIZATION"), f"{self.name}:organization",
                               self.score)
@@ -86,20 +86,6 @@ class SpanishNames:
             span = Span(doc, start, end + extra, label=label)
             add_candidate(doc, span, f"{self.name}:{'group' if label == 'CRIMINAL_GROUP' else 'organization'}", self.score)
         return doc
-
-
-def _possessive_office(doc: Doc, end: int) -> int:
-    """The end of an office's name that runs on through a possessive: `the Bronx District
-    Attorney's Office`, `the People’s National Party` (cue_words.json `possessive_office_*`);
-    `end` itself when the name before the possessive is not an office holder's."""
-    if end + 1 >= len(doc) or doc[end].text not in POSSESSIVES or fold(doc[end - 1].text) not in \
-            folded_cues("possessive_office_holders"):
-        return end
-    runs = capitalized_runs(doc, end + 1, min(end + 7, len(doc)))
-    if runs and runs[0][0] == end + 1 and not doc[end + 1].is_sent_start \
-            and any(fold(t.text) in folded_cues("possessive_office_heads") for t in doc[runs[0][0]:runs[0][1]]):
-        return runs[0][1]
-    return end
 
 
 _AGAINST = {"contra", "against"}
