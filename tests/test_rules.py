@@ -1185,3 +1185,49 @@ def test_an_entity_named_in_a_capitals_dateline_takes_its_name_as_written_in_the
                       "sigue activa.")
     names = {e["name"] for e in doc._.crimeie_entities if e["label"] == "LOCATION"}
     assert "Rosario" in names and "ROSARIO" not in names
+
+
+def test_two_bodies_joined_by_y_la_are_two_organizations(default_nlp):
+    found, _ = mentions(default_nlp, "Fue capturado en una operación conjunta de las Fuerzas Militares y la Policía.")
+    assert ("Fuerzas Militares", "ORGANIZATION") in found
+    assert ("Fuerzas Militares y la Policía", "ORGANIZATION") not in found
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Desde entonces, 'Otoniel' asumió el mando.\n\nBajo su jefatura, el Clan del Golfo se expandió.", "Bajo"),
+    ("“Estamos hablando de una estructura que cobraba a los comerciantes”, dijo el fiscal.", "Estamos"),
+])
+def test_a_function_word_opening_a_sentence_is_no_name(default_nlp, text, word):
+    found, _ = mentions(default_nlp, text)
+    assert not any(t == word for t, _ in found)
+
+
+def test_a_heading_word_the_body_never_writes_is_no_name(default_nlp):
+    text = ("Miners in La Pampa recovered gold with mercury for years.\n\nMercury in the Rivers\n\n"
+            "Researchers found high levels in fish sold in Puerto Maldonado.")
+    found, _ = mentions(default_nlp, text)
+    assert not any(t == "Rivers" for t, _ in found)
+    assert ("Puerto Maldonado", "LOCATION") in found
+
+
+def test_a_surname_with_its_particle_is_the_person_again(default_nlp):
+    text = ("Colombian troops captured Luiz Fernando da Costa in 2001. Back home, da Costa was sent to "
+            "Bangu 1. Prosecutors accused da Costa of ordering the killings.")
+    doc = default_nlp(text)
+    persons = [e for e in doc.ents if e.label_ == "PERSON"]
+    assert [e.text for e in persons] == ["Luiz Fernando da Costa", "da Costa", "da Costa"]
+    assert len({e._.crimeie_entity for e in persons}) == 1
+
+
+def test_a_prison_named_after_a_titled_person_keeps_the_title(default_nlp):
+    found, _ = mentions(default_nlp, "In 2003 he was moved to the Presidente Bernardes prison in São Paulo state.")
+    assert ("Presidente Bernardes", "FACILITY") in found
+
+
+@pytest.mark.parametrize("text,place", [
+    ("Ayala Vázquez operaba desde el residencial José Celso Barbosa, en Bayamón.", "José Celso Barbosa"),
+    ("Residenciales como Luis Lloréns Torres, en Santurce, viven la guerra.", "Luis Lloréns Torres"),
+])
+def test_a_housing_project_named_after_a_person_is_a_place(default_nlp, text, place):
+    found, _ = mentions(default_nlp, text)
+    assert (place, "LOCATION") in found

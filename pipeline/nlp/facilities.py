@@ -148,7 +148,10 @@ class FacilityFinder:
             i = j
             while i > 0 and (is_capitalized(doc[i - 1]) or (doc[i - 1].like_num and i < j)):
                 i -= 1
-            while i < j and (fold(doc[i].text) in SENTENCE_WORDS or fold(doc[i].text) in self.titles):
+            # A title opening the name stays when a name follows it: prisons are named after
+            # people by their titles (`the Presidente Bernardes prison`).
+            while i < j and (fold(doc[i].text) in SENTENCE_WORDS
+                             or (fold(doc[i].text) in self.titles and not _titled_name(doc, i, j))):
                 i += 1
             if i < j:
                 self._add(doc, i, j, "name_then_type")
@@ -166,6 +169,12 @@ class FacilityFinder:
                 if n > m and doc[k].lower_ != "in":
                     self._add(doc, m, n, "type_of_name")
         return doc
+
+
+def _titled_name(doc: Doc, i: int, j: int) -> bool:
+    """Token `i`, a title, opens a person's name that runs to `j`: capitalized, not the sentence's
+    first word (`Presidente Bernardes`, not `Presidente` alone)."""
+    return j - i >= 2 and not doc[i].is_sent_start and all(is_capitalized(t) for t in doc[i + 1:j])
 
 
 @Language.factory("crimeie_facilities", assigns=["doc.spans"], default_config={"score": 0.85})

@@ -18,7 +18,7 @@ from pipeline.nlp.activities import activity_idioms, is_idiom
 from pipeline.nlp.aliases import CLOSE_QUOTES, OPEN_QUOTES
 from pipeline.nlp.extensions import CANDIDATES, add_link
 from pipeline.nlp.lexicon import facility_type_words, fold, folded_cues, load_json
-from pipeline.nlp.names import SENTENCE_WORDS, title_words
+from pipeline.nlp.names import SENTENCE_WORDS, SPANISH_ARTICLES, title_words
 from pipeline.nlp.places import is_function_word, place_index
 
 DEFAULT_PRIORITIES = {
@@ -266,11 +266,51 @@ def _relabeled(span: Span, label: str, reason: str) -> Span:
 
 def _common_word_at_sentence_start(span: Span, lowercase_words: set[str]) -> bool:
     """`Prison officials said...`: one capitalized word opening a sentence that the article also
-    writes in lowercase (`the prison`) is a common word, not a name. (The tagger's NOUN is no
+    writes in lowercase (`the prison`), or a function word of the three languages (`Bajo su
+    jefatura`, `Quién es`, `Estamos hablando`), is a common word, not a name. (The tagger's NOUN is no
     help here: it tags rare surnames such as `Marset` as nouns too.)"""
     token = span[0]
-    return (len(span) == 1 and token.is_sent_start and span.label_ != "CRIMINAL_ACTIVITY"
-            and token.lower_ in lowercase_words)
+    opens = token.is_sent_start or (token.i > 0 and token.doc[token.i - 1].is_sent_start
+                                    and token.doc[token.i - 1].text in OPEN_QUOTES)  # `“Estamos hablando`
+    return (len(span) == 1 and opens and span.label_ != "CRIMINAL_ACTIVITY"
+            and (token.lower_ in lowercase_words or is_function_word(token.text)))
+
+
+_HEADING_MAX_WORDS = 10
+_SENTENCE_END = tuple(".!?:;,")
+
+
+def heading_ranges(text: str) -> list[tuple[int, int]]:
+    """Character ranges of the headings in an article: paragraphs of one short line (at most
+    ten words) that do not end like a sentence (`A Highway Into the Forest`, `Quién es
+    'Otoniel'`). Hard-wrapped lines are not headings: they have a line of the same paragraph
+    beside them."""
+    out, pos = [], 0
+    for block in text.split("\n\n"):
+        line = block.strip()
+        if line and "\n" not in line and len(line.split()) <= _HEADING_MAX_WORDS \
+                and not line.rstrip("\"'”’»").endswith(_SENTENCE_END):
+            start = pos + block.index(line)
+            out.append((start, start + len(line)))
+        pos += len(block) + 2
+    return out
+
+
+def _unsupported_in_heading(span: Span, headings: list[tuple[int, int]]) -> bool:
+    """A model's mention inside a heading whose text the article never writes outside its
+    headings: headings capitalize every word (`Mercury in the Rivers`, `What Came After`), so the
+    model's strongest cue says nothing there. A name the body also writes (`Quién es 'Otoniel'`)
+    stays."""
+    if not span.id_.startswith("crimeie_ner") or not any(
+            a <= span.start_char and span.end_char <= b for a, b in headings):
+        return False
+    text, needle, i = span.doc.text, span.text, -1
+    while True:
+        i = text.find(needle, i + 1)
+        if i < 0:
+            return True
+        if not any(a <= i < b for a, b in headings):
+            return False
 
 
 def _strictly_inside(span: Span, outer: list[tuple[int, int]]) -> bool:
@@ -381,8 +421,26 @@ def _place_list_pieces(span: Span, known_place) -> list[tuple[int, int]] | None:
     return None
 
 
+_COORDINATORS = {"y", "e"}
+
+
+def _coordinated_bodies(span: Span, body_starts: set[int]) -> list[tuple[int, int]] | None:
+    """A rule's organization that is two bodies joined by `y la` / `y el` (`las Fuerzas Militares
+    y la Policía`, `la Fiscalía Regional de Arica y Parinacota y la Policía de Investigaciones`):
+    the two bodies, where another source proposes an organization starting right after the
+    article. A name whose own words hold `y la` (`Fundación para la Justicia y el Estado
+    Democrático de Derecho`) has no other body starting inside it, and stays whole."""
+    doc = span.doc
+    for t in span[1:-2]:
+        k = t.i
+        if t.lower_ in _COORDINATORS and doc[k + 1].lower_ in SPANISH_ARTICLES and k + 2 in body_starts:
+            return [(span.start, k), (k + 2, span.end)]
+    return None
+
+
 def _split(candidates: list[Span]) -> list[Span]:
     index = place_index()
+    body_starts = {s.start for s in candidates if s.label_ == "ORGANIZATION"}
 
     def known_place(text: str) -> bool:
         return bool(index.lookup(text))
@@ -392,6 +450,8 @@ def _split(candidates: list[Span]) -> list[Span]:
         pieces = _pieces_at_line_breaks(s)
         if len(pieces) == 1 and s.label_ == "LOCATION" and s.id_.startswith("crimeie_ner"):
             pieces = _place_list_pieces(s, known_place) or pieces
+        elif len(pieces) == 1 and s.label_ == "ORGANIZATION" and s.id_.startswith("crimeie_spanish_names"):
+            pieces = _coordinated_bodies(s, body_starts) or pieces
         if pieces == [(s.start, s.end)]:
             out.append(s)
             continue
@@ -465,6 +525,7 @@ class CandidateMerger:
             elif t.text[:1].isupper() and not t.is_sent_start:
                 capitalized_inside.add(t.text)
         idioms = activity_idioms()
+        headings = heading_ranges(doc.text)
         candidates = [s for s in doc.spans.get(CANDIDATES, []) if (s._.crimeie_score or 0.0) >= self.min_score
                       and not (s.label_ == "CRIMINAL_ACTIVITY" and is_idiom(s, idioms))]
         candidates = [_trimmed(s, capitalized_inside) for s in _split(candidates)]
@@ -472,6 +533,7 @@ class CandidateMerger:
                       and not self._names_a_plan_law_or_operation(s)
                       and not self._names_a_family(s)
                       and not _common_word_at_sentence_start(s, lowercase_words)
+                      and not _unsupported_in_heading(s, headings)
                       and not (len(s) == 1 and fold(s.text) in self.not_names_alone)]
         candidates = _without_activities_inside_names(candidates)
         candidates = _without_places_inside_known_places(candidates)

@@ -274,8 +274,8 @@ def kind_from_noun(ent: Span, settlement: frozenset[str], settlement_after: froz
         return "LOCATION"
     while i >= 0 and i >= ent.start - 2 and doc[i].lower_ in _BETWEEN_NOUN_AND_NAME:
         i -= 1
-    if i >= 0 and doc[i].is_lower and fold(doc[i].text) in settlement:
-        return "LOCATION"
+    if i >= 0 and (doc[i].is_lower or doc[i].is_sent_start) and fold(doc[i].text) in settlement:
+        return "LOCATION"  # `el residencial José Celso Barbosa`; `Residenciales como Luis Lloréns Torres`
     if _settlement_apposition(ent, settlement):
         return "LOCATION"
     return None

@@ -56,6 +56,25 @@ def _outside_quotes(words: list[str]) -> list[str]:
     return words[:quotes[0]] + words[quotes[1] + 1:]
 
 
+#: Lowercase particles that open a surname and are written with it (`da Costa`, `de la Cruz`, `van
+#: der Berg`): `Luiz Fernando da Costa` is later `da Costa`, not `Costa`.
+SURNAME_PARTICLES = frozenset({"da", "do", "dos", "das", "de", "del", "di", "della", "van", "von", "du"})
+
+
+def _particle_surnames(words: list[str]) -> list[tuple[str, ...]]:
+    """The surname with its particle, from a name whose given name comes first (`Luiz Fernando
+    da Costa` → `da Costa`): the particle, any particles after it, and name words to the end."""
+    for k in range(1, len(words) - 1):
+        if words[k] in SURNAME_PARTICLES and _is_name_word(words[k - 1]):
+            rest = words[k + 1:]
+            while rest and rest[0] in CONNECTORS:
+                rest = rest[1:]
+            if rest and all(_is_name_word(w) for w in rest):
+                return [tuple(words[k:])]
+            return []
+    return []
+
+
 class SurnameRepeats:
     def __init__(self, name: str, min_name_words: int, score: float):
         self.name, self.min_name_words, self.score = name, min_name_words, score
@@ -87,8 +106,8 @@ class SurnameRepeats:
             singles = [(w,) for w in (words[-2:] if len(words) >= 3 else words[-1:])
                        if len(w) >= 4 and _is_name_word(w) and w.lower() not in lowercase
                        and not (places.lookup(w) and w in written_as_place)]
-            for form in tails + singles:
-                if all(_is_name_word(w) for w in form):
+            for form in tails + singles + _particle_surnames(words):
+                if all(_is_name_word(w) for w in form) or form[0] in SURNAME_PARTICLES:
                     forms[form] = min(forms.get(form, span.end), span.end)
         return forms
 
