@@ -1231,3 +1231,28 @@ def test_a_prison_named_after_a_titled_person_keeps_the_title(default_nlp):
 def test_a_housing_project_named_after_a_person_is_a_place(default_nlp, text, place):
     found, _ = mentions(default_nlp, text)
     assert (place, "LOCATION") in found
+
+
+def test_an_operation_code_name_and_its_gloss_are_no_mentions(default_nlp):
+    found, _ = mentions(default_nlp, "The raid, code-named “Cisne Negro” (Black Swan), began at 4:30 a.m.")
+    assert not any(t in ("Cisne Negro", "Black Swan") for t, _ in found)
+
+
+@pytest.mark.parametrize("text,outlet", [
+    ("Over the weekend, Rolling Stone magazine published an account of the meeting.", "Rolling Stone"),
+    ("Izo posted the video on his YouTube channel.", "YouTube"),
+])
+def test_a_name_beside_a_publication_noun_is_an_organization(default_nlp, text, outlet):
+    found, _ = mentions(default_nlp, text)
+    assert (outlet, "ORGANIZATION") in found
+
+
+@pytest.mark.parametrize("text,body", [
+    ("La PDI expuso este martes ante el Tribunal de Juicio Oral en lo Penal de Arica las pruebas.",
+     "Tribunal de Juicio Oral en lo Penal de Arica"),
+    ("La acusación fue presentada por la Oficina del Fiscal Federal para el Distrito de Puerto Rico.",
+     "Oficina del Fiscal Federal para el Distrito de Puerto Rico"),
+])
+def test_a_court_or_office_name_runs_on_through_en_lo_and_para_el(default_nlp, text, body):
+    found, _ = mentions(default_nlp, text)
+    assert (body, "ORGANIZATION") in found

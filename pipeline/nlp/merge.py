@@ -18,7 +18,7 @@ from pipeline.nlp.activities import activity_idioms, is_idiom
 from pipeline.nlp.aliases import CLOSE_QUOTES, OPEN_QUOTES
 from pipeline.nlp.extensions import CANDIDATES, add_link
 from pipeline.nlp.lexicon import facility_type_words, fold, folded_cues, load_json
-from pipeline.nlp.names import SENTENCE_WORDS, SPANISH_ARTICLES, title_words
+from pipeline.nlp.names import ARTICLES, SENTENCE_WORDS, SPANISH_ARTICLES, title_words
 from pipeline.nlp.places import is_function_word, place_index
 
 DEFAULT_PRIORITIES = {
@@ -49,6 +49,24 @@ _TRANSLATION_LINKS = {"or", "o", "ou"}
 #: Words between an operation's noun and its quoted name (`el operativo denominado “Golpe de Timón”`).
 _NAMING_WORDS = {"denominado", "denominada", "llamado", "llamada", "bautizado", "bautizada", "called", "dubbed",
                  "named", "codenamed", "code-named"}
+
+
+_CODE_NAMED = ("code-named", "codenamed", "code named", "code-name", "codename", "nombre clave", "nombre en clave")
+
+
+def _code_named(doc: Doc, i: int) -> bool:
+    """Token `i` opens an operation's code name or its gloss: `the raid, code-named “Cisne Negro”
+    (Black Swan)`. Only operations are code-named; a gang may be `dubbed`, so that word decides
+    nothing here."""
+    if i >= 2 and doc[i - 1].text == "(" and doc[i - 2].text in CLOSE_QUOTES:
+        opening = next((k for k in range(i - 3, max(i - 12, -1), -1) if doc[k].text in OPEN_QUOTES), None)
+        if opening is None:
+            return False
+        i = opening + 1
+    if i < 1 or doc[i - 1].text not in OPEN_QUOTES:
+        return False
+    before = doc.text[max(0, doc[i - 1].idx - 20):doc[i - 1].idx].rstrip().lower()
+    return before.endswith(_CODE_NAMED)
 
 
 def _quoted_translations(doc: Doc, chosen: list[Span]) -> list[Span]:
@@ -149,7 +167,9 @@ def _model_readings_corrected(chosen: list[Span], settlement_words: frozenset[st
     out = []
     for n, s in enumerate(chosen):
         label = None
-        if s.label_ == "FACILITY" and s.id_.startswith("crimeie_ner"):
+        if s.label_ in ("PERSON", "FACILITY") and s.id_.startswith("crimeie_ner") and _named_as_media(s):
+            label = "ORGANIZATION"
+        elif s.label_ == "FACILITY" and s.id_.startswith("crimeie_ner"):
             words = {fold(t.text) for t in s}
             if words & settlement_words and not words & facility_words:
                 label = "LOCATION"
@@ -171,6 +191,19 @@ def _model_readings_corrected(chosen: list[Span], settlement_words: frozenset[st
         out = [_relabeled(s, "PERSON", "context") if len(s) == 1 and s.text in surnames and s.label_ == "LOCATION"
                and s.id_.startswith("crimeie_ner") and (s.start, s.end) not in proposed_places else s for s in out]
     return out
+
+
+def _named_as_media(span: Span) -> bool:
+    """A publication's noun beside the name: right after it (`Rolling Stone magazine`, `his YouTube
+    channel`) or right before it, an article allowed between (`la revista Semana`, `the newspaper
+    El Comercio`)."""
+    doc, media = span.doc, folded_cues("media_nouns")
+    if span.end < len(doc) and doc[span.end].is_lower and fold(doc[span.end].text) in media:
+        return True
+    i = span.start - 1
+    if i >= 0 and doc[i].lower_ in ARTICLES:
+        i -= 1
+    return i >= 0 and doc[i].is_lower and fold(doc[i].text) in media
 
 
 _PERSON_JOINERS = {"y", "and", "e"}
@@ -345,6 +378,15 @@ def _without_facilities_inside_typed_names(candidates: list[Span]) -> list[Span]
     return [s for s in candidates if not (s.label_ == "FACILITY" and _strictly_inside(s, typed))]
 
 
+def _without_facilities_inside_court_names(candidates: list[Span]) -> list[Span]:
+    """`Penal de Arica` inside `Tribunal de Juicio Oral en lo Penal de Arica`: a `penal` found by
+    the facility rule inside a longer organization's name that runs on through `en lo` is the
+    court's subject, not a prison."""
+    courts = [(s.start, s.end) for s in candidates if s.label_ == "ORGANIZATION"
+              and any(t.text == "lo" and t.i > s.start and s.doc[t.i - 1].text == "en" for t in s)]
+    return [s for s in candidates if not (s.label_ == "FACILITY" and _strictly_inside(s, courts))]
+
+
 def _without_groups_cut_before_their_place(candidates: list[Span]) -> list[Span]:
     """`Sindicato do Crime do Rio Grande do Norte`: a known group's name that the article extends with
     `do`/`de` and a known place, all capitalized as one name, is that longer name; the gazetteer's
@@ -506,6 +548,8 @@ class CandidateMerger:
         doc, i = span.doc, span.start
         if fold(span[0].text) in self.not_name_heads and span[0].text[:1].isupper():
             return True
+        if _code_named(doc, i):
+            return True
         if i >= 2 and doc[i - 1].lower_ in ("de", "del", "of") and doc[i - 2].text[:1].isupper():
             i -= 1
         if i >= 1 and doc[i - 1].text in OPEN_QUOTES:  # `el operativo denominado “Golpe de Timón”`
@@ -538,6 +582,7 @@ class CandidateMerger:
         candidates = _without_activities_inside_names(candidates)
         candidates = _without_places_inside_known_places(candidates)
         candidates = _without_facilities_inside_typed_names(candidates)
+        candidates = _without_facilities_inside_court_names(candidates)
         candidates = _without_groups_cut_before_their_place(candidates)
         candidates = _persons_after_known_names(candidates)
         chosen = _quoted_translations(doc, choose_mentions(candidates, self.priorities))

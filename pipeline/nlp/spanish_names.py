@@ -82,7 +82,7 @@ class SpanishNames:
                     and fold(words[0]) in ("los", "las", "san", "santa", "estado"):
                 continue  # `Los Angeles`, `Las Vegas`: a city, not a gang; `Estado de México` a state
             if label == "ORGANIZATION":
-                end = _against_what(doc, end)
+                end = _continued_name(doc, _against_what(doc, end))
             span = Span(doc, start, end + extra, label=label)
             add_candidate(doc, span, f"{self.name}:{'group' if label == 'CRIMINAL_GROUP' else 'organization'}", self.score)
         return doc
@@ -103,6 +103,23 @@ def _against_what(doc: Doc, end: int) -> int:
         runs = capitalized_runs(doc, i, min(i + 8, len(doc)))
         if runs and runs[0][0] == i and not doc[i].is_sent_start:
             return runs[0][1]
+    return end
+
+
+#: Lowercase words that carry a court's or an office's name on (`Tribunal de Juicio Oral en lo
+#: Penal de Arica`, `Oficina del Fiscal Federal para el Distrito de Puerto Rico`).
+_NAME_GOES_ON = {("en", "lo"), ("para", "el"), ("para", "la"), ("para", "los"), ("para", "las")}
+
+
+def _continued_name(doc: Doc, end: int) -> int:
+    """An organization's name runs on through `en lo` or `para el` and the capitalized words
+    after it, unless those words name another body (`... con la DEA para la Fiscalía General`)."""
+    if end + 2 < len(doc) and (doc[end].text, doc[end + 1].text) in _NAME_GOES_ON:
+        runs = capitalized_runs(doc, end + 2, min(end + 10, len(doc)))
+        if runs and runs[0][0] == end + 2 and not doc[end + 2].is_sent_start:
+            words = {fold(t.text) for t in doc[runs[0][0]:runs[0][1]]}
+            if not words & folded_cues("organization_cues"):
+                return runs[0][1]
     return end
 
 
