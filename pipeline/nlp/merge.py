@@ -157,6 +157,7 @@ def _group_heads_as_short_names(chosen: list[Span], heads: frozenset[str]) -> li
 def _model_readings_corrected(chosen: list[Span], settlement_words: frozenset[str],
                               facility_words: frozenset[str], proposed_places: set[tuple[int, int]]) -> list[Span]:
     """Misreadings of the trained NER that the words around a mention settle:
+    - a "group" whose name ends in a capitalized settlement noun is a place (`Segundo Barrio`);
     - a "facility" named by a settlement noun and no facility word is a place (`El Paso's Segundo
       Barrio`, `la colonia Obrera`);
     - a "place" that no place source knows, joined by `y`/`and` to a person's name, is a person
@@ -169,6 +170,9 @@ def _model_readings_corrected(chosen: list[Span], settlement_words: frozenset[st
         label = None
         if s.label_ in ("PERSON", "FACILITY") and s.id_.startswith("crimeie_ner") and _named_as_media(s):
             label = "ORGANIZATION"
+        elif s.label_ == "CRIMINAL_GROUP" and s.id_.startswith("crimeie_ner") and len(s) > 1 \
+                and s[-1].text[:1].isupper() and fold(s[-1].text) in folded_cues("settlement_nouns_after"):
+            label = "LOCATION"  # `El Paso's Segundo Barrio`: a name that ends in its kind noun is a place
         elif s.label_ == "FACILITY" and s.id_.startswith("crimeie_ner"):
             words = {fold(t.text) for t in s}
             if words & settlement_words and not words & facility_words:
