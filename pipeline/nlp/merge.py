@@ -47,8 +47,9 @@ _TRANSLATION_LINKS = {"or", "o", "ou"}
 
 
 #: Words between an operation's noun and its quoted name (`el operativo denominado “Golpe de Timón”`).
+#: A code name needs no noun before it: `_CODE_NAMED` decides it first.
 _NAMING_WORDS = {"denominado", "denominada", "llamado", "llamada", "bautizado", "bautizada", "called", "dubbed",
-                 "named", "codenamed", "code-named"}
+                 "named"}
 
 
 _CODE_NAMED = ("code-named", "codenamed", "code named", "code-name", "codename", "nombre clave", "nombre en clave")
