@@ -237,6 +237,55 @@ _UNIT_ARTICLES = {"el", "la", "al", "del", "the"}
 _UNIT_NAMED_AS = {"PERSON", "FACILITY", "ORGANIZATION"}
 
 
+#: Labels one name may take in different sentences of one article (GUIDELINES §2: a place's name used
+#: for a gang is CRIMINAL_GROUP in that sentence; `Tocorón` the prison and the town).
+_LABELS_A_NAME_SHARES = ({"LOCATION", "CRIMINAL_GROUP"}, {"LOCATION", "FACILITY"}, {"CRIMINAL_GROUP", "FACILITY"})
+
+
+def _model_labels_made_consistent(chosen: list[Span]) -> list[Span]:
+    """A name the NER labels once one way (`“Sonoyta is a bottleneck,”` a PERSON, `someone like JR`
+    an ORGANIZATION) while the article never gives it the NER's label elsewhere, and gives it another
+    label twice, or once by a rule (`alias “JR”`), takes the article's label, unless the two are
+    labels one name may share in different sentences. A place stays a place: the words around it
+    (`the state of Guerrero`) decide it better than the article's surname `Guerrero` does."""
+    labels: dict[str, dict[str, list[Span]]] = {}
+    for s in chosen:
+        labels.setdefault(s.text, {}).setdefault(s.label_, []).append(s)
+    out = []
+    for s in chosen:
+        seen = labels[s.text]
+        if s.id_.startswith("crimeie_ner") and s.label_ != "LOCATION" and len(seen[s.label_]) == 1 and len(seen) == 2:
+            other = next(label for label in seen if label != s.label_)
+            by_rule = any(not m.id_.startswith("crimeie_ner") for m in seen[other])
+            if (len(seen[other]) >= 2 or by_rule) and {s.label_, other} not in _LABELS_A_NAME_SHARES \
+                    and "CRIMINAL_ACTIVITY" not in (s.label_, other):
+                s = _relabeled(s, other, "document")
+        out.append(s)
+    return out
+
+
+def _named_by_the_words_around(chosen: list[Span], settlement_words: frozenset[str],
+                               facility_words: frozenset[str]) -> list[Span]:
+    """Names whose kind the next words give:
+    - the NER's group, person or body right before a lowercase facility type word is the facility
+      (`Amsterdam's Schiphol airport`);
+    - the NER's group before a lowercase settlement noun, one lowercase word allowed between, is a
+      place (`Badiraguato, the Sinaloa mountain municipality`)."""
+    out = []
+    for s in chosen:
+        doc, label = s.doc, None
+        if s.label_ in ("CRIMINAL_GROUP", "PERSON", "ORGANIZATION") and s.id_.startswith("crimeie_ner") \
+                and s.end < len(doc) and doc[s.end].is_lower and fold(doc[s.end].text) in facility_words:
+            label = "FACILITY"
+        elif s.label_ == "CRIMINAL_GROUP" and s.id_.startswith("crimeie_ner"):
+            after = list(doc[s.end:s.end + 2])
+            if after and after[0].is_lower and (fold(after[0].text) in settlement_words or (
+                    len(after) == 2 and after[1].is_lower and fold(after[1].text) in settlement_words)):
+                label = "LOCATION"
+        out.append(_relabeled(s, label, "words_around") if label else s)
+    return out
+
+
 def choose_mentions(candidates: list[Span], priorities: dict[str, int]) -> list[Span]:
     """Non-overlapping mentions, higher-ranked candidates first; result in text order."""
     chosen: list[Span] = []
@@ -308,10 +357,33 @@ def _common_word_at_sentence_start(span: Span, lowercase_words: set[str]) -> boo
     jefatura`, `Quién es`, `Estamos hablando`), is a common word, not a name. (The tagger's NOUN is no
     help here: it tags rare surnames such as `Marset` as nouns too.)"""
     token = span[0]
-    opens = token.is_sent_start or (token.i > 0 and token.doc[token.i - 1].is_sent_start
-                                    and token.doc[token.i - 1].text in OPEN_QUOTES)  # `“Estamos hablando`
-    return (len(span) == 1 and opens and span.label_ != "CRIMINAL_ACTIVITY"
+    return (len(span) == 1 and opens_sentence(token) and span.label_ != "CRIMINAL_ACTIVITY"
             and (token.lower_ in lowercase_words or is_function_word(token.text)))
+
+
+def opens_sentence(token) -> bool:
+    """The token opens a sentence, a paragraph (the senter may join a heading line to the paragraph
+    after it: `Un imperio en el noroeste\n\nBajo su mando`) or a quote that opens one."""
+    doc = token.doc
+
+    def at_start(t) -> bool:
+        return t.is_sent_start or (t.i > 0 and doc[t.i - 1].is_space and "\n" in doc[t.i - 1].text)
+
+    return at_start(token) or (token.i > 0 and doc[token.i - 1].text in OPEN_QUOTES and at_start(doc[token.i - 1]))
+
+
+#: Function words that open names (`Los Meleán`, `The Base`, `Del Golfo`, `A Ultranza PY`): a model's
+#: mention may start with them at a sentence's opening.
+_NAME_OPENING_WORDS = {"el", "la", "los", "las", "the", "a", "o", "os", "as", "del", "de", "da", "do",
+                       "dos", "das", "al", "san", "santa", "santo"}
+
+
+def _opened_by_function_word(span: Span) -> bool:
+    """`«Lo de Barbate no es...`, `Estamos en Cali`: the NER's longer mention that opens a sentence or
+    a quote with a function word no name opens with is that word plus a name, not a name."""
+    token = span[0]
+    return (len(span) > 1 and span.id_.startswith("crimeie_ner") and opens_sentence(token)
+            and token.lower_ not in _NAME_OPENING_WORDS and is_function_word(token.text))
 
 
 _HEADING_MAX_WORDS = 10
@@ -582,6 +654,7 @@ class CandidateMerger:
                       and not self._names_a_plan_law_or_operation(s)
                       and not self._names_a_family(s)
                       and not _common_word_at_sentence_start(s, lowercase_words)
+                      and not _opened_by_function_word(s)
                       and not _unsupported_in_heading(s, headings)
                       and not (len(s) == 1 and fold(s.text) in self.not_names_alone)]
         candidates = _without_activities_inside_names(candidates)
@@ -595,6 +668,8 @@ class CandidateMerger:
         chosen = _group_heads_as_short_names(chosen, self.group_heads)
         places = {(c.start, c.end) for c in candidates if c.label_ == "LOCATION" and not c.id_.startswith("crimeie_ner")}
         chosen = _model_readings_corrected(chosen, self.settlement_words, self.facility_words, places)
+        chosen = _named_by_the_words_around(chosen, self.settlement_words, self.facility_words)
+        chosen = _model_labels_made_consistent(chosen)
         # A gazetteer entry's canonical name (`kb_id_`) ties `PCC` to `Primeiro Comando da Capital`;
         # keep it when another source won the same span.
         known = {(s.start, s.end, s.label_): s.kb_id_ for s in candidates if s.kb_id_}
