@@ -119,6 +119,8 @@ def test_relative_clauses_ages_and_descriptions_between_name_and_alias(rule_nlp,
     ("‘La Flaca’, como se conoce en el mercado a Rosa Elvira Mena Cano, cobraba las cuotas.",
      "Rosa Elvira Mena Cano", "La Flaca"),
     ("The federation of Renel Destina, or Ti Lapli, controls the south.", "Renel Destina", "Ti Lapli"),
+    ("Rasquiña was the alias of Jorge Luis Zambrano, the longtime leader of Los Choneros.",
+     "Jorge Luis Zambrano", "Rasquiña"),
 ])
 def test_an_alias_given_before_the_real_name_is_the_same_person(rule_nlp, text, name, alias):
     """The entity grouper joins two PERSON mentions when the text gives the nickname first and then
@@ -1306,3 +1308,24 @@ def test_a_kind_noun_after_a_name_gives_its_label(default_nlp, text, name, label
 def test_hezbollah_is_an_armed_group(default_nlp):
     found, _ = mentions(default_nlp, "The informant said he represented Hezbollah, the Shiite militant group based in Lebanon.")
     assert ("Hezbollah", "CRIMINAL_GROUP") in found
+
+
+@pytest.mark.parametrize("text,full,short", [
+    ("La Secretaría de Marina (Semar) detuvo a diez marinos. La Marina informó que fueron trasladados.",
+     "Secretaría de Marina", "Marina"),
+    ("Fuentes del Ministerio del Interior lo negaron. Desde Interior recordaron el plan especial.",
+     "Ministerio del Interior", "Interior"),
+])
+def test_a_ministry_is_also_named_by_its_last_word(rule_nlp, text, full, short):
+    entity_of = grouped(rule_nlp, text, [(full, "ORGANIZATION"), (short, "ORGANIZATION", 2)])
+    assert entity_of[full] == entity_of[short]
+
+
+def test_a_short_group_name_opening_a_quote_leaves_its_article_out(default_nlp):
+    found, _ = mentions(default_nlp, "El Clan del Golfo opera en Urabá. “El Clan no funciona como un ejército regular”, dijo.")
+    assert ("Clan", "CRIMINAL_GROUP") in found and ("El Clan", "CRIMINAL_GROUP") not in found
+
+
+def test_a_short_group_name_quoted_as_a_name_keeps_its_article(default_nlp):
+    found, _ = mentions(default_nlp, "The Oficina de Envigado grew under Escobar. Under him, “La Oficina” was a debt office.")
+    assert ("La Oficina", "CRIMINAL_GROUP") in found

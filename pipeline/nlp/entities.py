@@ -105,7 +105,8 @@ def group_mentions(mentions: list[dict], links: list[list]) -> list[list[int]]:
 def _join_short_forms(mentions: list[dict], uf: UnionFind) -> None:
     """Short forms of a name the article gave in full, each joined to the one longer name it can stand for:
       * an organization by its first words (`la Fiscalía` after `Fiscalía General del Estado`,
-        `la Policía` after `Policía Nacional`), when only one organization in the article starts so;
+        `la Policía` after `Policía Nacional`), when only one organization in the article starts so,
+        and a ministry by its last word (`la Marina` after `Secretaría de Marina`);
       * a facility by its name without the type words before it (`el Litoral` after `Penitenciaría
         del Litoral`);
       * a place the gazetteer does not know by its last words (`Tlaltenco` after `San Francisco
@@ -125,7 +126,7 @@ def _join_short_forms(mentions: list[dict], uf: UnionFind) -> None:
         if m["label"] == "CRIMINAL_GROUP":
             while words[i] and words[i][0] in ARTICLES:
                 words[i] = words[i][1:]
-    type_words, unit_words = _facility_words(), _unit_words()
+    type_words, unit_words, ministries = _facility_words(), _unit_words(), _ministry_heads()
     for i, short in words.items():
         label = mentions[i]["label"]
         if not short or (label == "LOCATION" and mentions[i].get("key")):
@@ -136,6 +137,9 @@ def _join_short_forms(mentions: list[dict], uf: UnionFind) -> None:
                 continue
             if label == "ORGANIZATION" and long[:len(short)] == short and short[0] not in _TYPE_WORDS:
                 owners.add(uf.find(j))
+            elif label == "ORGANIZATION" and len(short) == 1 and long[-1] == short[0] and long[0] in ministries \
+                    and long[-2] in _TYPE_WORDS:
+                owners.add(uf.find(j))  # `la Marina` after `Secretaría de Marina`
             elif label == "CRIMINAL_GROUP" and long[:len(short)] == short and short[0] not in _TYPE_WORDS \
                     and mentions[j]["start"] < mentions[i]["start"]:
                 owners.add(uf.find(j))
@@ -150,6 +154,12 @@ def _join_short_forms(mentions: list[dict], uf: UnionFind) -> None:
                 owners.add(uf.find(j))
         if len(owners) == 1:
             uf.union(owners.pop(), i)
+
+
+@lru_cache(maxsize=1)
+def _ministry_heads() -> frozenset[str]:
+    """`Ministerio`, `Secretaría`: a name opened by one is also written by its last word alone."""
+    return frozenset(normalize_name(w) for w in folded_cues("ministry_heads"))
 
 
 @lru_cache(maxsize=1)
@@ -203,13 +213,14 @@ def _phrase_pattern(phrase: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _appositive_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+def _appositive_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
     """From alias_cues.json: what stands between a full name and a quoted nickname set off after
     it (`Treviño Morales, “Z-40”,`, `(“Z-42”)`, `, or “Cabo Wilmer”,`), what follows the nickname,
     and what stands between an alias given first and the name (`“El Mocho”, cuyo nombre real es`;
     after a quoted alias, a short clause may come first: `“Cow Foot,” and accused of keeping
-    lookout, turned out to be`, `‘El Güero Pantera’. Se trata de`)."""
-    data = load_json("alias_cues.json", ["real_name_phrases", "also_named_links"])
+    lookout, turned out to be`, `‘El Güero Pantera’. Se trata de`), or, with no comma, says the first
+    is the alias of the second (`Rasquiña was the alias of Jorge Luis Zambrano`)."""
+    data = load_json("alias_cues.json", ["real_name_phrases", "also_named_links", "alias_of_phrases"])
     ors = "|".join(re.escape(w) for w in data["also_named_links"]["or"])
     phrases = "|".join(_phrase_pattern(p) for p in sorted(data["real_name_phrases"], key=len, reverse=True))
     before = re.compile(rf"^\s*(?:,\s*(?:(?:{ors})\s+)?|\(\s*){_OPEN}$", re.IGNORECASE)
@@ -218,14 +229,16 @@ def _appositive_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Patte
     after_quoted = re.compile(rf"^[,.]?{_CLOSE}\s*[,.]?\s*(?:[^.;:!?“”\"«»]{{0,80}}?[\s,])?(?:{phrases})\s*$",
                               re.IGNORECASE)
     or_between = re.compile(rf"^\s*,\s*(?:{ors})\s+$", re.IGNORECASE)  # `Gabriel Jean-Pierre, or Ti Gabriel.`
-    return before, after, real_name, after_quoted, or_between
+    alias_of = "|".join(_phrase_pattern(p) for p in sorted(data["alias_of_phrases"], key=len, reverse=True))
+    alias_of = re.compile(rf"^{_CLOSE}?\s+(?:{alias_of})\s+$", re.IGNORECASE)  # `Rasquiña was the alias of`
+    return before, after, real_name, after_quoted, or_between, alias_of
 
 
 def _appositive_aliases(text: str, mentions: list[dict]) -> list[list]:
     """A person's quoted nickname set off by commas or parentheses right after the full name, or
     the alias given first and the name after `whose real name is` / `cuyo nombre real es`.
     Both sides must already be PERSON mentions, so a group's quoted translation is not read as one."""
-    before, after, real_name, after_quoted, or_between = _appositive_patterns()
+    before, after, real_name, after_quoted, or_between, alias_of = _appositive_patterns()
     links = []
     ordered = sorted(mentions, key=lambda m: m["start"])
     for a, b in zip(ordered, ordered[1:]):
@@ -239,7 +252,7 @@ def _appositive_aliases(text: str, mentions: list[dict]) -> list[list]:
         elif (len(a["text"].split()) >= 2 and or_between.match(between)
               and re.match(r"^\s*[,.;)]", text[b["end"]:b["end"] + 2])):
             links.append([a["start"], a["end"], b["start"], b["end"], "alias"])  # `Gabriel Jean-Pierre, or Ti Gabriel.`
-        elif len(b["text"].split()) >= 2 and real_name.match(between):
+        elif len(b["text"].split()) >= 2 and (real_name.match(between) or alias_of.match(between)):
             links.append([b["start"], b["end"], a["start"], a["end"], "alias"])
     # A quoted alias and the next person named after it, other mentions between allowed.
     people = [m for m in ordered if m["label"] == "PERSON"]

@@ -138,9 +138,12 @@ def _group_heads_as_short_names(chosen: list[Span], heads: frozenset[str]) -> li
         word = fold(s[-1].text)
         alone = (len(s) == 1 and s.start > 0 and doc[s.start - 1].lower_ in _UNIT_ARTICLES) \
             or (len(s) == 2 and s[0].lower_ in _UNIT_ARTICLES)  # `La Oficina` opening a sentence
-        if alone and s.label_ != "CRIMINAL_GROUP" and word in firsts and s.start > first_group[word] \
-                and s[-1].text[:1].isupper():
-            s = _relabeled(s, "CRIMINAL_GROUP", "group_head")
+        if alone and word in firsts and s.start > first_group[word] and s[-1].text[:1].isupper() \
+                and (s.label_ != "CRIMINAL_GROUP" or len(s) == 2):
+            # The article is not part of the short name (GUIDELINES §2): `“El Clan no funciona` → `Clan`;
+            # quoted as a name, it is (`“La Oficina” was`).
+            quoted = len(s) == 2 and s.end < len(doc) and doc[s.end].text in CLOSE_QUOTES
+            s = _relabeled(s if quoted else _copy(s, start=s.end - 1), "CRIMINAL_GROUP", "group_head")
         out.append(s)
     # The same word where no source proposed a mention: `Hoy la Oficina cobra …`.
     taken = {i for s in out for i in range(s.start, s.end)}
