@@ -360,11 +360,11 @@ def _common_word_at_sentence_start(span: Span, lowercase_words: set[str]) -> boo
     jefatura`, `Quién es`, `Estamos hablando`), is a common word, not a name. (The tagger's NOUN is no
     help here: it tags rare surnames such as `Marset` as nouns too.)"""
     token = span[0]
-    return (len(span) == 1 and opens_sentence(token) and span.label_ != "CRIMINAL_ACTIVITY"
+    return (len(span) == 1 and _opens_sentence(token) and span.label_ != "CRIMINAL_ACTIVITY"
             and (token.lower_ in lowercase_words or is_function_word(token.text)))
 
 
-def opens_sentence(token) -> bool:
+def _opens_sentence(token) -> bool:
     """The token opens a sentence, a paragraph (the senter may join a heading line to the paragraph
     after it: `Un imperio en el noroeste\n\nBajo su mando`) or a quote that opens one."""
     doc = token.doc
@@ -385,7 +385,7 @@ def _opened_by_function_word(span: Span) -> bool:
     """`«Lo de Barbate no es...`, `Estamos en Cali`: the NER's longer mention that opens a sentence or
     a quote with a function word no name opens with is that word plus a name, not a name."""
     token = span[0]
-    return (len(span) > 1 and span.id_.startswith("crimeie_ner") and opens_sentence(token)
+    return (len(span) > 1 and span.id_.startswith("crimeie_ner") and _opens_sentence(token)
             and token.lower_ not in _NAME_OPENING_WORDS and is_function_word(token.text))
 
 
