@@ -161,7 +161,11 @@ def _group_heads_as_short_names(chosen: list[Span], heads: frozenset[str]) -> li
 def _model_readings_corrected(chosen: list[Span], settlement_words: frozenset[str],
                               facility_words: frozenset[str], proposed_places: set[tuple[int, int]]) -> list[Span]:
     """Misreadings of the trained NER that the words around a mention settle:
-    - a "group" whose name ends in a capitalized settlement noun is a place (`Segundo Barrio`);
+    - a "group" whose name ends in a capitalized settlement noun is a place (`Segundo Barrio`), and
+      so is one before a lowercase settlement noun, one lowercase word allowed between (`Badiraguato,
+      the Sinaloa mountain municipality`);
+    - a "group", "person" or "body" right before a lowercase facility type word is the facility
+      (`Amsterdam's Schiphol airport`);
     - a "facility" named by a settlement noun and no facility word is a place (`El Paso's Segundo
       Barrio`, `la colonia Obrera`);
     - a "place" that no place source knows, joined by `y`/`and` to a person's name, is a person
@@ -171,19 +175,23 @@ def _model_readings_corrected(chosen: list[Span], settlement_words: frozenset[st
       and so is the surname of a person found so, written alone as a "place" (`la casa de Ferrero`)."""
     out = []
     for n, s in enumerate(chosen):
-        label = None
+        label, reason, doc = None, "context", s.doc
         if s.label_ in ("PERSON", "FACILITY") and s.id_.startswith("crimeie_ner") and _named_as_media(s):
             label = "ORGANIZATION"
         elif s.label_ == "CRIMINAL_GROUP" and s.id_.startswith("crimeie_ner") and len(s) > 1 \
                 and s[-1].text[:1].isupper() and fold(s[-1].text) in folded_cues("settlement_nouns_after"):
             label = "LOCATION"  # `El Paso's Segundo Barrio`: a name that ends in its kind noun is a place
+        elif s.label_ in ("CRIMINAL_GROUP", "PERSON", "ORGANIZATION") and s.id_.startswith("crimeie_ner") \
+                and s.end < len(doc) and doc[s.end].is_lower and fold(doc[s.end].text) in facility_words:
+            label, reason = "FACILITY", "words_around"
+        elif s.label_ == "CRIMINAL_GROUP" and s.id_.startswith("crimeie_ner") and _before_settlement_noun(s, settlement_words):
+            label, reason = "LOCATION", "words_around"
         elif s.label_ == "FACILITY" and s.id_.startswith("crimeie_ner"):
             words = {fold(t.text) for t in s}
             if words & settlement_words and not words & facility_words:
                 label = "LOCATION"
         elif s.label_ == "LOCATION" and s.id_.startswith("crimeie_ner") and len(s) > 1 \
                 and (s.start, s.end) not in proposed_places and all(t.text[:1].isupper() for t in s):
-            doc = s.doc
             after = chosen[n + 1] if n + 1 < len(chosen) else None
             before = chosen[n - 1] if n else None
             if (after is not None and after.label_ == "PERSON" and after.start == s.end + 1
@@ -191,7 +199,7 @@ def _model_readings_corrected(chosen: list[Span], settlement_words: frozenset[st
                     (before is not None and before.label_ == "PERSON" and s.start == before.end + 1
                      and doc[before.end].lower_ in _PERSON_JOINERS) or _after_title_of(doc, s.start):
                 label = "PERSON"
-        out.append(_relabeled(s, label, "context") if label else s)
+        out.append(_relabeled(s, label, reason) if label else s)
     # The surname alone of a person found here (`la casa de Ferrero` after `Mónica Ferrero`):
     # the surname component ran before this step and saw only a "place".
     surnames = {s[-1].text for s, before in zip(out, chosen) if s.label_ == "PERSON" and before.label_ != "PERSON"}
@@ -199,6 +207,14 @@ def _model_readings_corrected(chosen: list[Span], settlement_words: frozenset[st
         out = [_relabeled(s, "PERSON", "context") if len(s) == 1 and s.text in surnames and s.label_ == "LOCATION"
                and s.id_.startswith("crimeie_ner") and (s.start, s.end) not in proposed_places else s for s in out]
     return out
+
+
+def _before_settlement_noun(span: Span, settlement_words: frozenset[str]) -> bool:
+    """A lowercase settlement noun right after the name, or after one lowercase word (`the Sinaloa
+    mountain municipality`)."""
+    after = list(span.doc[span.end:span.end + 2])
+    return bool(after) and after[0].is_lower and (fold(after[0].text) in settlement_words or (
+        len(after) == 2 and after[1].is_lower and fold(after[1].text) in settlement_words))
 
 
 def _named_as_media(span: Span) -> bool:
@@ -264,28 +280,6 @@ def _model_labels_made_consistent(chosen: list[Span]) -> list[Span]:
                     and "CRIMINAL_ACTIVITY" not in (s.label_, other):
                 s = _relabeled(s, other, "document")
         out.append(s)
-    return out
-
-
-def _named_by_the_words_around(chosen: list[Span], settlement_words: frozenset[str],
-                               facility_words: frozenset[str]) -> list[Span]:
-    """Names whose kind the next words give:
-    - the NER's group, person or body right before a lowercase facility type word is the facility
-      (`Amsterdam's Schiphol airport`);
-    - the NER's group before a lowercase settlement noun, one lowercase word allowed between, is a
-      place (`Badiraguato, the Sinaloa mountain municipality`)."""
-    out = []
-    for s in chosen:
-        doc, label = s.doc, None
-        if s.label_ in ("CRIMINAL_GROUP", "PERSON", "ORGANIZATION") and s.id_.startswith("crimeie_ner") \
-                and s.end < len(doc) and doc[s.end].is_lower and fold(doc[s.end].text) in facility_words:
-            label = "FACILITY"
-        elif s.label_ == "CRIMINAL_GROUP" and s.id_.startswith("crimeie_ner"):
-            after = list(doc[s.end:s.end + 2])
-            if after and after[0].is_lower and (fold(after[0].text) in settlement_words or (
-                    len(after) == 2 and after[1].is_lower and fold(after[1].text) in settlement_words)):
-                label = "LOCATION"
-        out.append(_relabeled(s, label, "words_around") if label else s)
     return out
 
 
@@ -671,7 +665,6 @@ class CandidateMerger:
         chosen = _group_heads_as_short_names(chosen, self.group_heads)
         places = {(c.start, c.end) for c in candidates if c.label_ == "LOCATION" and not c.id_.startswith("crimeie_ner")}
         chosen = _model_readings_corrected(chosen, self.settlement_words, self.facility_words, places)
-        chosen = _named_by_the_words_around(chosen, self.settlement_words, self.facility_words)
         chosen = _model_labels_made_consistent(chosen)
         # A gazetteer entry's canonical name (`kb_id_`) ties `PCC` to `Primeiro Comando da Capital`;
         # keep it when another source won the same span.
