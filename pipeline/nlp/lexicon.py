@@ -126,7 +126,8 @@ def cue_words() -> dict:
                                         "facility_heads", "facility_final_words", "person_titles_en",
                                         "person_titles_es", "not_a_person_after_surname", "family_nouns", "settlement_nouns",
                                         "settlement_nouns_after", "building_nouns", "not_a_name_alone",
-                                        "not_a_name_heads", "not_a_name_heads_lowercase", "media_nouns"])
+                                        "not_a_name_heads", "not_a_name_heads_lowercase", "media_nouns",
+                                        "ministry_heads", "name_opening_words"])
 
 
 @lru_cache(maxsize=None)

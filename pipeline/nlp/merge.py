@@ -369,18 +369,14 @@ def _opens_sentence(token) -> bool:
     return at_start(token) or (token.i > 0 and doc[token.i - 1].text in OPEN_QUOTES and at_start(doc[token.i - 1]))
 
 
-#: Function words that open names (`Los Meleán`, `The Base`, `Del Golfo`, `A Ultranza PY`): a model's
-#: mention may start with them at a sentence's opening.
-_NAME_OPENING_WORDS = {"el", "la", "los", "las", "the", "a", "o", "os", "as", "del", "de", "da", "do",
-                       "dos", "das", "al", "san", "santa", "santo"}
-
-
 def _opened_by_function_word(span: Span) -> bool:
     """`«Lo de Barbate no es...`, `Estamos en Cali`: the NER's longer mention that opens a sentence or
-    a quote with a function word no name opens with is that word plus a name, not a name."""
+    a quote with a function word no name opens with is that word plus a name, not a name. The words
+    names do open with (`Los Meleán`, `Del Golfo`, `A Ultranza PY`) are cue_words.json's
+    `name_opening_words`."""
     token = span[0]
     return (len(span) > 1 and span.id_.startswith("crimeie_ner") and _opens_sentence(token)
-            and token.lower_ not in _NAME_OPENING_WORDS and is_function_word(token.text))
+            and fold(token.text) not in folded_cues("name_opening_words") and is_function_word(token.text))
 
 
 _HEADING_MAX_WORDS = 10
