@@ -1329,3 +1329,88 @@ def test_a_short_group_name_opening_a_quote_leaves_its_article_out(default_nlp):
 def test_a_short_group_name_quoted_as_a_name_keeps_its_article(default_nlp):
     found, _ = mentions(default_nlp, "The Oficina de Envigado grew under Escobar. Under him, “La Oficina” was a debt office.")
     assert ("La Oficina", "CRIMINAL_GROUP") in found
+
+
+@pytest.mark.parametrize("text,family", [
+    ("In Matamoros, gunmen loyal to the Cárdenas family organized as the Ciclones. Osiel Cárdenas Guillén had run"
+     " the cartel from there.", "Cárdenas"),
+    ("Iván Archivaldo Guzmán Salazar y Jesús Alfredo Guzmán Salazar encabezan la facción. Pérez Salas coordinaba la"
+     " protección de los hermanos Guzmán.", "Guzmán"),
+])
+def test_a_surname_that_names_a_family_is_no_mention(default_nlp, text, family):
+    """GUIDELINES §2: a family is no one person, and its name is no place (`Cárdenas` is also a
+    town), in English order (`the Cárdenas family`) and in Spanish (`los hermanos Guzmán`)."""
+    found, _ = mentions(default_nlp, text)
+    assert not any(t == family for t, _ in found)
+
+
+def test_the_surname_noun_before_a_name_leaves_the_person():
+    """`the surname Bouterse` is the person's name, not a family's (only family nouns count)."""
+    from pipeline.nlp.names import names_a_family
+    import spacy
+    doc = spacy.blank("en")("For decades the surname Bouterse meant power, like los hermanos Guzmán.")
+    bouterse = next(t.i for t in doc if t.text == "Bouterse")
+    guzman = next(t.i for t in doc if t.text == "Guzmán")
+    assert not names_a_family(doc, bouterse, bouterse + 1, {"bouterse", "guzman"})
+    assert names_a_family(doc, guzman, guzman + 1, {"bouterse", "guzman"})
+
+
+def test_an_abbreviation_keeps_its_own_period_at_a_sentence_end(default_nlp):
+    found, _ = mentions(default_nlp, "Lo acusan de encabezar el tráfico de fentanilo hacia EE.UU. De acuerdo con la"
+                                     " fiscalía, movía toneladas.")
+    assert ("EE.UU.", "LOCATION") in found
+
+
+@pytest.mark.parametrize("text,group", [
+    ("La OFAC designó a su red, identificada por las autoridades estadounidenses como la “Peralta DTO”, y a sus"
+     " empresas.", "Peralta DTO"),
+    ("Before the 2016 peace agreement, the FARC's Daniel Aldana Mobile Column dominated the rural areas of Tumaco.",
+     "Daniel Aldana Mobile Column"),
+    ("A senior commander of the Ciclones was arrested in south Texas. The feud between the Ciclones and the Metros"
+     " went on.", "Ciclones"),
+])
+def test_a_name_shaped_like_a_groups_is_a_group(default_nlp, text, group):
+    """A name ending in `DTO` (a drug trafficking organization) or `Mobile Column`, and a Spanish
+    plural standing as a noun after `the`, are groups' names, whatever a model read."""
+    found, _ = mentions(default_nlp, text)
+    assert {label for t, label in found if t == group} == {"CRIMINAL_GROUP"}
+
+
+def test_a_plural_name_after_a_place_preposition_stays_a_place(default_nlp):
+    found, _ = mentions(default_nlp, "A court in the Emirates then acquitted him. Boats travel down the Solimões,"
+                                     " as the Amazon is called there.")
+    assert ("Emirates", "LOCATION") in found and ("Solimões", "LOCATION") in found
+
+
+def test_a_known_place_before_a_public_office_is_the_place(default_nlp):
+    found, _ = mentions(default_nlp, "Zambada said he had been told the meeting would include Sinaloa Governor Rubén"
+                                     " Rocha Moya, who denied it.")
+    assert ("Sinaloa", "LOCATION") in found
+
+
+def test_two_facilities_joined_by_y_el_are_two_facilities(default_nlp):
+    found, _ = mentions(default_nlp, "Por los puentes de la ciudad, como el Puente Internacional del Comercio Mundial"
+                                     " y el Juárez-Lincoln, pasa el comercio.")
+    assert ("Puente Internacional del Comercio Mundial", "FACILITY") in found
+    assert ("Juárez-Lincoln", "FACILITY") in found
+
+
+@pytest.mark.parametrize("text,not_a_name", [
+    ("Son muertes que ONG de derechos humanos han cuestionado.", "ONG"),
+    ("Armed groups have forced the confinement of Afro-Colombian communities along the rivers.", "Afro-Colombian"),
+])
+def test_common_nouns_and_adjectives_of_people_are_no_mentions(default_nlp, text, not_a_name):
+    found, _ = mentions(default_nlp, text)
+    assert not any(t == not_a_name for t, _ in found)
+
+
+def test_an_alias_the_article_gives_stays_the_person_where_a_model_reads_a_place(default_nlp):
+    doc = default_nlp("Command passed to Jorge Eduardo Costilla Sánchez, known as “El Coss”. In September 2012, Semar"
+                      " forces arrested Costilla in Tampico.\n\nAfter El Coss was taken, leadership of the Metros, and"
+                      " nominal command of the wider cartel, passed to Mario Ramírez Treviño, alias “X-20”.")
+    assert {e.label_ for e in doc.ents if e.text == "El Coss"} == {"PERSON"}
+
+
+def test_the_us_treasury_department_is_one_name(default_nlp):
+    found, _ = mentions(default_nlp, "In December 2021 the U.S. Treasury Department sanctioned two officials.")
+    assert ("U.S. Treasury Department", "ORGANIZATION") in found

@@ -127,7 +127,8 @@ def cue_words() -> dict:
                                         "person_titles_es", "not_a_person_after_surname", "family_nouns", "settlement_nouns",
                                         "settlement_nouns_after", "building_nouns", "not_a_name_alone",
                                         "not_a_name_heads", "not_a_name_heads_lowercase", "media_nouns",
-                                        "ministry_heads", "name_opening_words"])
+                                        "ministry_heads", "name_opening_words", "family_nouns_before_surname",
+                                        "public_office_nouns"])
 
 
 @lru_cache(maxsize=None)

@@ -8,6 +8,7 @@ change (`[components.crimeie_merge] priorities`), never a change of component or
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from spacy.language import Language
@@ -18,7 +19,7 @@ from pipeline.nlp.activities import activity_idioms, is_idiom
 from pipeline.nlp.aliases import CLOSE_QUOTES, OPEN_QUOTES
 from pipeline.nlp.extensions import CANDIDATES, add_link
 from pipeline.nlp.lexicon import facility_type_words, fold, folded_cues, load_json
-from pipeline.nlp.names import ARTICLES, SENTENCE_WORDS, SPANISH_ARTICLES, title_words
+from pipeline.nlp.names import ARTICLES, SENTENCE_WORDS, SPANISH_ARTICLES, names_a_family, title_words
 from pipeline.nlp.places import is_function_word, place_index
 
 DEFAULT_PRIORITIES = {
@@ -163,7 +164,10 @@ def _model_readings_corrected(chosen: list[Span], settlement_words: frozenset[st
     """Misreadings of the trained NER that the words around a mention settle:
     - a "group" whose name ends in a capitalized settlement noun is a place (`Segundo Barrio`), and
       so is one before a lowercase settlement noun, one lowercase word allowed between (`Badiraguato,
-      the Sinaloa mountain municipality`);
+      the Sinaloa mountain municipality`), and a known place before a public office (`Sinaloa
+      Governor Rubén Rocha Moya`);
+    - a "place" or "person" that is one capitalized Spanish plural after a definite article is a
+      group (`the Ciclones`, see `_plural_name_after_article`);
     - a "group", "person" or "body" right before a lowercase facility type word is the facility
       (`Amsterdam's Schiphol airport`);
     - a "facility" named by a settlement noun and no facility word is a place (`El Paso's Segundo
@@ -186,6 +190,12 @@ def _model_readings_corrected(chosen: list[Span], settlement_words: frozenset[st
             label, reason = "FACILITY", "words_around"
         elif s.label_ == "CRIMINAL_GROUP" and s.id_.startswith("crimeie_ner") and _before_settlement_noun(s, settlement_words):
             label, reason = "LOCATION", "words_around"
+        elif s.label_ == "CRIMINAL_GROUP" and s.id_.startswith("crimeie_ner") and s.end < len(doc) \
+                and fold(doc[s.end].text) in folded_cues("public_office_nouns") and place_index().lookup(s.text):
+            label, reason = "LOCATION", "words_around"  # `Sinaloa Governor Rubén Rocha Moya`
+        elif s.label_ in ("LOCATION", "PERSON") and s.id_.startswith("crimeie_ner") \
+                and (s.start, s.end) not in proposed_places and _plural_name_after_article(s):
+            label, reason = "CRIMINAL_GROUP", "words_around"
         elif s.label_ == "FACILITY" and s.id_.startswith("crimeie_ner"):
             words = {fold(t.text) for t in s}
             if words & settlement_words and not words & facility_words:
@@ -207,6 +217,27 @@ def _model_readings_corrected(chosen: list[Span], settlement_words: frozenset[st
         out = [_relabeled(s, "PERSON", "context") if len(s) == 1 and s.text in surnames and s.label_ == "LOCATION"
                and s.id_.startswith("crimeie_ner") and (s.start, s.end) not in proposed_places else s for s in out]
     return out
+
+
+def _plural_name_after_article(span: Span) -> bool:
+    """`the Ciclones have…`, `a commander of the Contadores`, `los Metros`: one capitalized word in a
+    Spanish plural after a definite article, standing as a noun (no noun after it: `the Chiapas
+    border` is a place's name as a modifier), is a group's name (`the Zetas`, `the Rastrojos`), not
+    a place no gazetteer knows nor a person."""
+    doc, i = span.doc, span.start
+    if len(span) != 1 or i == 0 or doc[i - 1].lower_ not in ("the", "los", "las") \
+            or not _SPANISH_PLURAL.search(span.text) or not span.text[:1].isupper():
+        return False
+    if i > 1 and doc[i - 2].lower_ in _PLACE_PREPOSITIONS:  # `a court in the Emirates`
+        return False
+    return span.end == len(doc) or doc[span.end].pos_ not in ("NOUN", "PROPN")
+
+
+#: A Spanish plural (`Ciclones`, `Metros`, `Zetas`), not a Portuguese one (`the Solimões`, a river).
+_SPANISH_PLURAL = re.compile(r"(?<![õã]e)[aeo]s$")
+#: Words that put what follows them somewhere: a place, not a group, comes after them.
+_PLACE_PREPOSITIONS = {"in", "into", "inside", "at", "to", "from", "across", "throughout", "near", "around",
+                       "through", "toward", "towards", "down", "up", "along", "en", "desde", "hacia", "hasta"}
 
 
 def _before_settlement_noun(span: Span, settlement_words: frozenset[str]) -> bool:
@@ -266,14 +297,22 @@ def _model_labels_made_consistent(chosen: list[Span]) -> list[Span]:
     an ORGANIZATION) while the article never gives it the NER's label elsewhere, and gives it another
     label twice, or once by a rule (`alias “JR”`), takes the article's label, unless the two are
     labels one name may share in different sentences. A place stays a place: the words around it
-    (`the state of Guerrero`) decide it better than the article's surname `Guerrero` does."""
+    (`the state of Guerrero`) decide it better than the article's surname `Guerrero` does; only a
+    name the article gives as someone's alias and no gazetteer knows as a place is that person
+    wherever a model read it as a place (`known as “El Coss”` … `After El Coss was taken`)."""
     labels: dict[str, dict[str, list[Span]]] = {}
     for s in chosen:
         labels.setdefault(s.text, {}).setdefault(s.label_, []).append(s)
+
+    def an_alias_not_a_place(s: Span, seen: dict[str, list[Span]]) -> bool:
+        return (any(m.id_.startswith("crimeie_aliases:alias") for m in seen.get("PERSON", ()))
+                and not place_index().lookup(s.text))
+
     out = []
     for s in chosen:
         seen = labels[s.text]
-        if s.id_.startswith("crimeie_ner") and s.label_ != "LOCATION" and len(seen[s.label_]) == 1 and len(seen) == 2:
+        if s.id_.startswith("crimeie_ner") and (s.label_ != "LOCATION" or an_alias_not_a_place(s, seen)) \
+                and len(seen[s.label_]) == 1 and len(seen) == 2:
             other = next(label for label in seen if label != s.label_)
             by_rule = any(not m.id_.startswith("crimeie_ner") for m in seen[other])
             if (len(seen[other]) >= 2 or by_rule) and {s.label_, other} not in _LABELS_A_NAME_SHARES \
@@ -331,6 +370,21 @@ def _trimmed(span: Span, capitalized_inside: set[str]) -> Span | None:
     return _copy(span, start=start, end=end)
 
 
+#: A dotted abbreviation whose own final period the tokenizer took as the sentence's (`EE.UU`, `R.D`).
+_ABBREVIATION_WITHOUT_PERIOD = re.compile(r"^(?:[A-Za-zÁÉÍÓÚáéíóú]{1,3}\.)+[A-Za-zÁÉÍÓÚáéíóú]{1,3}$")
+
+
+def _with_abbreviation_period(span: Span) -> Span:
+    """`fentanilo hacia EE.UU. De acuerdo con…`: the tokenizer gives the period after `EE.UU` to the
+    sentence, but it is the abbreviation's own, and a name written `EE.UU.` includes it (the
+    sentence's period is then understood, as in `the U.S.`)."""
+    doc, end = span.doc, span.end
+    if (end < len(doc) and doc[end].text == "." and not doc[end - 1].whitespace_
+            and _ABBREVIATION_WITHOUT_PERIOD.match(doc[end - 1].text)):
+        return _copy(span, end=end + 1)
+    return span
+
+
 def _copy(span: Span, start: int | None = None, end: int | None = None, kb_id: str | None = None) -> Span:
     """`span` with new edges or kb_id, its extension values carried over (they are keyed by both)."""
     new = Span(span.doc, span.start if start is None else start, span.end if end is None else end, label=span.label_,
@@ -346,6 +400,19 @@ def _relabeled(span: Span, label: str, reason: str) -> Span:
     new = Span(span.doc, span.start, span.end, label=label, span_id=f"{span.id_}>{reason}")
     new._.crimeie_score = span._.crimeie_score
     return new
+
+
+def _surnames_given(candidates: list[Span]) -> set[str]:
+    """Every word after the first of a person's name of two words or more, alone and with the next,
+    folded: what the article may use as surnames (`Guzmán` of `Iván Archivaldo Guzmán Salazar`,
+    `Arellano Félix`)."""
+    out = set()
+    for s in candidates:
+        if s and s.label_ == "PERSON" and len(s) > 1:
+            for i in range(1, len(s)):
+                out.add(fold(s[i].text))
+                out.add(fold(s[i:i + 2].text))
+    return out
 
 
 def _common_word_at_sentence_start(span: Span, lowercase_words: set[str]) -> bool:
@@ -550,6 +617,21 @@ def _coordinated_bodies(span: Span, body_starts: set[int]) -> list[tuple[int, in
     return None
 
 
+def _coordinated_names(span: Span) -> list[tuple[int, int]] | None:
+    """A place, facility, group or person that is two names joined by a conjunction and an
+    article (`el Puente Internacional del Comercio Mundial y el Juárez-Lincoln`, `the Sinaloa Cartel
+    and the CJNG`): the two names. Only a body's name holds `y la` / `y el` as its own words
+    (`Oficina de las Naciones Unidas contra la Droga y el Delito`), and a country's (`Saint Vincent
+    and the Grenadines`), which the caller keeps whole."""
+    doc = span.doc
+    for t in span[1:-2]:
+        k = t.i
+        if t.lower_ in _AND_WORDS and doc[k + 1].lower_ in ARTICLES and doc[k + 2].text[:1].isupper():
+            # A capitalized article is the second name's own (`Los Funes y Los Ungaro`).
+            return [(span.start, k), (k + 1 if doc[k + 1].text[:1].isupper() else k + 2, span.end)]
+    return None
+
+
 def _split(candidates: list[Span]) -> list[Span]:
     index = place_index()
     body_starts = {s.start for s in candidates if s.label_ == "ORGANIZATION"}
@@ -564,6 +646,8 @@ def _split(candidates: list[Span]) -> list[Span]:
             pieces = _place_list_pieces(s, known_place) or pieces
         elif len(pieces) == 1 and s.label_ == "ORGANIZATION" and s.id_.startswith("crimeie_spanish_names"):
             pieces = _coordinated_bodies(s, body_starts) or pieces
+        if len(pieces) == 1 and s.label_ != "ORGANIZATION" and not known_place(s.text):
+            pieces = _coordinated_names(s) or pieces
         if pieces == [(s.start, s.end)]:
             out.append(s)
             continue
@@ -581,7 +665,6 @@ class CandidateMerger:
         self.not_names_alone = folded_cues("not_a_name_alone")
         self.not_name_heads = folded_cues("not_a_name_heads")
         self.not_name_heads_lowercase = folded_cues("not_a_name_heads_lowercase")
-        self.family_words = folded_cues("family_nouns")
         self.unit_words = folded_cues("group_unit_words")
         self.group_heads = folded_cues("group_name_heads") - folded_cues("group_heads_not_alone")
         self.settlement_words = folded_cues("settlement_nouns", "settlement_nouns_after")
@@ -594,22 +677,18 @@ class CandidateMerger:
         is not a mention (GUIDELINES §2); `Peruvian National Police` is."""
         if span.label_ == "CRIMINAL_ACTIVITY":
             return False
-        for n in (2, 1):  # `Costa Rican` before `Costa`
+        for n in (3, 2, 1):  # `Afro-Colombian`, then `Costa Rican` before `Costa`
             words = span[:n].text
             # `Hondurans`, `Venezuelans`: the people of a nation, no one in particular
             if words in self.adjectives or (words.endswith("s") and words[:-1] in self.adjectives):
                 return all(not t.text[:1].isupper() for t in span[n:])
         return False
 
-    def _names_a_family(self, span: Span) -> bool:
-        """`the Treviño brothers`, `the Guzmán family`: a surname that names a family is no one
-        person's mention (nor a place, as a model may read it), and the family is no group unless
-        the text names it as one."""
-        doc = span.doc
-        read_as_person = span.label_ == "PERSON" or (span.label_ == "LOCATION" and span.id_.startswith("crimeie_ner"))
-        return (read_as_person and span.start > 0 and span.end < len(doc)
-                and doc[span.start - 1].lower_ in ("the", "los", "las", "la")
-                and doc[span.end].is_lower and fold(doc[span.end].text) in self.family_words)
+    def _names_a_family(self, span: Span, surnames: set[str]) -> bool:
+        """`the Treviño brothers`, `the Guzmán family`, `los hermanos Guzmán`: a surname that names a
+        family is no one person's mention (nor a place, as a model or the gazetteer may read it:
+        `the Cárdenas family`), and the family is no group unless the text names it as one."""
+        return span.label_ in ("PERSON", "LOCATION") and names_a_family(span.doc, span.start, span.end, surnames)
 
     def _names_a_plan_law_or_operation(self, span: Span) -> bool:
         """`Plan Bandera`, `Operación Dakovo`, `Mito` in `la llamada operación Mito`, and `Urgente
@@ -643,9 +722,11 @@ class CandidateMerger:
         candidates = [s for s in doc.spans.get(CANDIDATES, []) if (s._.crimeie_score or 0.0) >= self.min_score
                       and not (s.label_ == "CRIMINAL_ACTIVITY" and is_idiom(s, idioms))]
         candidates = [_trimmed(s, capitalized_inside) for s in _split(candidates)]
+        candidates = [_with_abbreviation_period(s) if s is not None else s for s in candidates]
+        surnames = _surnames_given(candidates)
         candidates = [s for s in candidates if s is not None and not self._nationality_adjective(s)
                       and not self._names_a_plan_law_or_operation(s)
-                      and not self._names_a_family(s)
+                      and not self._names_a_family(s, surnames)
                       and not _common_word_at_sentence_start(s, lowercase_words)
                       and not _opened_by_function_word(s)
                       and not _unsupported_in_heading(s, headings)

@@ -101,3 +101,17 @@ def possessive_office_end(doc: Doc, end: int) -> int:
             and any(fold(t.text) in folded_cues("possessive_office_heads") for t in doc[runs[0][0]:runs[0][1]]):
         return runs[0][1]
     return end
+
+
+def names_a_family(doc: Doc, start: int, end: int, surnames: set[str] | frozenset[str] = frozenset()) -> bool:
+    """`the Treviño brothers`, `the Guzmán family`, and in Spanish order `los hermanos Guzmán`, `la
+    familia Cantero`: the words start..end name a family, which is no one person's mention and no
+    place (GUIDELINES §2), nor a group unless the text names it as one. In Spanish order the family
+    noun comes first, so the words must also be a surname the article gives someone (`surnames`,
+    folded): `the brothers Javier Antonio and Luis Enrique Calle Serna` names two people."""
+    if start > 0 and end < len(doc) and doc[start - 1].lower_ in ARTICLES \
+            and doc[end].is_lower and fold(doc[end].text) in folded_cues("family_nouns"):
+        return True
+    before = folded_cues("family_nouns_before_surname")
+    return (start > 1 and doc[start - 1].is_lower and fold(doc[start - 1].text) in before
+            and doc[start - 2].lower_ in ARTICLES and fold(doc[start:end].text) in surnames)

@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import add_candidate
 from pipeline.nlp.lexicon import Entry, NgramIndex, facility_type_words, fold, folded_cues, load_jsonl
+from pipeline.nlp.names import names_a_family
 from pipeline.nlp.relation_features import triggers
 from pipeline.nlp.tokenize_phrase import phrase_tokens
 from pipeline.textnorm import QUOTES, normalize_name
@@ -454,8 +455,10 @@ class PlaceKeys:
                 continue
             if ent.label_ == "LOCATION" and len(ent) == 1 and normalize_name(ent.text) in person_words \
                     and not _after_locative(doc, ent) and not self._is_country(ent):
-                ent = _relabel(ent, "PERSON")
                 changed = True
+                if names_a_family(doc, ent.start, ent.end):  # `the Cárdenas family`: no one's mention
+                    continue
+                ent = _relabel(ent, "PERSON")
             elif ent.label_ == "LOCATION":
                 place = self.index.best(ent.text, countries)
                 if place is not None:
