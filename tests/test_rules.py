@@ -1414,3 +1414,33 @@ def test_an_alias_the_article_gives_stays_the_person_where_a_model_reads_a_place
 def test_the_us_treasury_department_is_one_name(default_nlp):
     found, _ = mentions(default_nlp, "In December 2021 the U.S. Treasury Department sanctioned two officials.")
     assert ("U.S. Treasury Department", "ORGANIZATION") in found
+
+
+def _aliases_of(doc, name):
+    return next(e["aliases"] for e in doc._.crimeie_entities if e["name"] == name)
+
+
+def test_the_mexican_army_is_not_the_defence_ministry(default_nlp):
+    """The annotators keep `Ejército Mexicano` apart from SEDENA, which commands it (PART_OF)."""
+    doc = default_nlp("El Ejército Mexicano, bajo el mando de la Sedena, detuvo a Pérez Salas en Culiacán. La"
+                      " Secretaría de la Defensa Nacional (Sedena) informó del operativo.")
+    assert "Ejército Mexicano" not in _aliases_of(doc, "Secretaría de la Defensa Nacional")
+    assert any(e["name"] == "Ejército Mexicano" for e in doc._.crimeie_entities)
+
+
+def test_a_quoted_nickname_set_off_by_el_after_a_full_name_is_an_alias(default_nlp):
+    doc = default_nlp("Su jefe sería uno de los fundadores del Tren de Aragua junto a Héctor Rusthenford Guerrero"
+                      " Flores, el “Niño Guerrero”. Niño Guerrero sigue prófugo.")
+    assert "Niño Guerrero" in _aliases_of(doc, "Héctor Rusthenford Guerrero Flores")
+
+
+def test_a_quoted_nickname_after_a_place_is_no_alias_of_the_place(default_nlp):
+    found, _ = mentions(default_nlp, "En Caracas, el “Koki” mandaba en la Cota 905.")
+    assert ("Caracas", "LOCATION") in found
+
+
+def test_an_alias_after_a_long_description_of_the_person_is_the_persons(default_nlp):
+    doc = default_nlp("Officials attributed the killings to dissidents loyal to the man known as 'Guacho'.\n\nThe front"
+                      " was commanded by Walter Patricio Artízala Vernaza, an Ecuadorian-born former FARC militiaman"
+                      " known as “Guacho.”")
+    assert "Guacho" in _aliases_of(doc, "Walter Patricio Artízala Vernaza")

@@ -120,6 +120,7 @@ class AliasFinder:
         self.relative_verbs = sorted((tuple(v) for v in relative.get("verbs", [])), key=len, reverse=True)
         self.relative_gap = int(relative.get("max_gap", 0))
         self.appositive_openers = set(data.get("appositive_openers", []))
+        self.appositive_articles = set(data.get("appositive_nickname_articles", []))
 
     def __call__(self, doc: Doc) -> Doc:
         lower = [t.lower_ for t in doc]
@@ -183,6 +184,7 @@ class AliasFinder:
                                             f"{self.name}:name", self.score)
             i = self._record_alias(doc, person_span, alias_span, found, person_of)
         self._relative_aliases(doc, found, person_of)
+        self._appositive_nicknames(doc, found, person_of)
         self._repeat_aliases(doc, found, self._inner_nicknames(doc))
         return doc
 
@@ -231,6 +233,29 @@ class AliasFinder:
         while k > 0 and doc[k - 1].text == ",":
             k -= 1
         return _skip_age(doc, k) < k
+
+    def _appositive_nicknames(self, doc: Doc, found: list[Span], person_of: dict) -> None:
+        """A quoted nickname set off after a person's full name by a comma and a lowercase article,
+        with no cue word (`junto a Héctor Rusthenford Guerrero Flores, el “Niño Guerrero”`). A
+        one-word name before it is no one's full name (`en Caracas, el “Koki”`), and a quoted name
+        another rule knows as a group or a body is not a nickname (`..., el “Tren de Aragua”`)."""
+        if not self.appositive_articles:
+            return
+        taken = {(a.start, a.end) for a in found}
+        named = {(s.start, s.end) for s in doc.spans.get(CANDIDATES, [])
+                 if s.label_ in ("CRIMINAL_GROUP", "ORGANIZATION") and not s.id_.startswith("crimeie_ner")}
+        for i in range(2, len(doc) - 2):
+            if doc[i].text not in self.appositive_articles or doc[i - 1].text != "," \
+                    or doc[i + 1].text not in OPEN_QUOTES:
+                continue
+            person = name_before(doc, i - 1, self.titles)
+            alias = self._alias_at(doc, i + 1, ("el",))
+            if person is None or person[1] - person[0] < 2 or alias is None or alias in taken or alias in named \
+                    or doc[alias[0]].text in self.group_articles:
+                continue
+            person_span = add_candidate(doc, Span(doc, person[0], person[1], label="PERSON"), f"{self.name}:name", self.score)
+            alias_span = add_candidate(doc, Span(doc, alias[0], alias[1], label="PERSON"), f"{self.name}:alias", self.score)
+            self._record_alias(doc, person_span, alias_span, found, person_of)
 
     def _relative_aliases(self, doc: Doc, found: list[Span], person_of: dict) -> None:
         """An alias given in a relative clause after the name, a few words between the pronoun and
@@ -312,7 +337,7 @@ class AliasFinder:
                 return person_of.get((alias.start, alias.end))
         return None
 
-    def _appositive_subject(self, doc: Doc, cue_start: int, max_words: int = 5) -> Span | None:
+    def _appositive_subject(self, doc: Doc, cue_start: int, max_words: int = 8) -> Span | None:
         """`Jimmy Chérizier, a former PNH officer better known as ‘Barbecue’`: a short description
         opened by an article stands between the name and the cue."""
         sent_start = doc[cue_start].sent.start
