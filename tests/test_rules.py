@@ -1143,7 +1143,8 @@ def test_a_common_noun_written_with_a_capital_is_not_a_place(default_nlp, text, 
 @pytest.mark.parametrize("text, office", [
     ("Prosecutors from the Bronx District Attorney's Office, led by Darcel Clark, told jurors.",
      "Bronx District Attorney's Office"),
-    ("The U.S. Attorney's Office for the Southern District of New York has brought cases.", "U.S. Attorney's Office"),
+    ("The U.S. Attorney's Office for the Southern District of New York has brought cases.",
+     "U.S. Attorney's Office for the Southern District of New York"),
     ("Both the People’s National Party and the opposition condemned the killings in Kingston.",
      "People’s National Party"),
 ])
@@ -1444,3 +1445,75 @@ def test_an_alias_after_a_long_description_of_the_person_is_the_persons(default_
                       " was commanded by Walter Patricio Artízala Vernaza, an Ecuadorian-born former FARC militiaman"
                       " known as “Guacho.”")
     assert "Guacho" in _aliases_of(doc, "Walter Patricio Artízala Vernaza")
+
+
+@pytest.mark.parametrize("text,body,person", [
+    ("La Oficina nació como el aparato de cobro del Cartel de Medellín de Pablo Escobar. Tras la muerte del capo"
+     " todo cambió.", ("Cartel de Medellín", "CRIMINAL_GROUP"), "Pablo Escobar"),
+    ("Lo lanzó en 1990 el juez de la Audiencia Nacional Baltasar Garzón con la operación Nécora.",
+     ("Audiencia Nacional", "ORGANIZATION"), "Baltasar Garzón"),
+])
+def test_a_person_named_after_a_known_body_is_the_person(default_nlp, text, body, person):
+    """A model or rule that runs a known group's or body's name on into a person's (`del Cartel de
+    Medellín de Pablo Escobar`) loses the person to the gazetteer's shorter name unless the rest is
+    proposed on its own."""
+    found, _ = mentions(default_nlp, text)
+    assert body in found and (person, "PERSON") in found
+
+
+@pytest.mark.parametrize("text,body", [
+    ("The breakaway current called itself Zetas Vieja Escuela, or Old School Zetas.", "Vieja Escuela"),
+    ("The United Nations Human Rights Office said it was horrified.", "Human Rights Office"),
+])
+def test_a_bodys_longer_name_is_no_person(default_nlp, text, body):
+    found, _ = mentions(default_nlp, text)
+    assert (body, "PERSON") not in found
+
+
+def test_a_bodys_head_noun_belongs_to_the_name_its_acronym_leaves_it_out_of(default_nlp):
+    found, _ = mentions(default_nlp, "La Policía Metropolitana de Bogotá (MEBOG) capturó a dos hombres en Kennedy.")
+    assert ("Policía Metropolitana de Bogotá", "ORGANIZATION") in found
+
+
+def test_a_name_after_a_settlement_noun_is_the_place_not_the_gang_named_after_it(default_nlp):
+    found, _ = mentions(default_nlp, "Los Pachelly toman su nombre del barrio Pachelly, donde la organización tiene su"
+                                     " base. Los Pachelly extorsionan a tenderos.")
+    assert ("Pachelly", "LOCATION") in found and ("Los Pachelly", "CRIMINAL_GROUP") in found
+
+
+def test_a_district_named_like_a_persons_nickname_stays_a_place(default_nlp):
+    found, _ = mentions(default_nlp, "The faction was founded by José Roberto Fernandes Barbosa, alias \"Zé Roberto da"
+                                     " Compensa\". The Comando Vermelho now runs the poor neighbourhoods of Manaus,"
+                                     " including Compensa, the district that gave Zé Roberto his nickname in the"
+                                     " 1990s.")
+    assert ("Compensa", "LOCATION") in found
+
+
+def test_an_official_name_longer_than_ten_words_is_found_whole(default_nlp):
+    found, _ = mentions(default_nlp, "Lasso declared a state of exception covering the jails run by the Servicio"
+                                     " Nacional de Atención Integral a Personas Adultas Privadas de la Libertad y a"
+                                     " Adolescentes Infractores (SNAI).")
+    assert ("Servicio Nacional de Atención Integral a Personas Adultas Privadas de la Libertad y a Adolescentes"
+            " Infractores", "ORGANIZATION") in found
+
+
+@pytest.mark.parametrize("text,name,label", [
+    ("En el aeropuerto, un avión de Aeroméxico fue alcanzado por disparos.", "Aeroméxico", "ORGANIZATION"),
+])
+def test_an_airline_is_a_company(default_nlp, text, name, label):
+    found, _ = mentions(default_nlp, text)
+    assert (name, label) in found
+
+
+def test_a_summit_is_no_organization(default_nlp):
+    found, _ = mentions(default_nlp, "Biden llegó días después para la Cumbre de Líderes de América del Norte.")
+    assert not any(t.startswith("Cumbre") for t, _ in found)
+
+
+@pytest.mark.parametrize("text", ["Los Zetas, called", "Los Zetas, conocidos como", "Juan Pérez, known as.",
+                                  "including Compensa, the district that gave Zé Roberto his nickname."])
+def test_a_text_that_ends_on_an_alias_cue_is_read(default_nlp, text):
+    """An alias cue with nothing after it (the last words of a document) names no one; it must not
+    stop the run."""
+    doc = default_nlp(text)
+    assert doc.text == text

@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import CANDIDATES, add_candidate, add_link
-from pipeline.nlp.lexicon import fold
+from pipeline.nlp.lexicon import fold, folded_cues
 from pipeline.nlp.names import CONNECTORS, is_capitalized, title_words
 from pipeline.nlp.spanish_names import classify_run
 
@@ -91,7 +91,7 @@ def _long_form_tokens(doc: Doc, end: int, short: str, titles: set[str]) -> tuple
     for k in range(i, end):
         words = [t.text[0].upper() for t in doc[k:end] if is_capitalized(t)]
         if is_capitalized(doc[k]) and "".join(words) == initials:
-            return k, end
+            return _with_head_noun(doc, k, i), end
     text = doc[i:end].text
     best = find_best_long_form(short.replace(".", ""), text)
     if best is None:
@@ -100,8 +100,17 @@ def _long_form_tokens(doc: Doc, end: int, short: str, titles: set[str]) -> tuple
     start_char = doc[i:end].start_char + (len(text) - len(best))
     for k in range(i, end):
         if doc[k].idx >= start_char:
-            return (k, end) if is_capitalized(doc[k]) else None
+            return (_with_head_noun(doc, k, i), end) if is_capitalized(doc[k]) else None
     return None
+
+
+def _with_head_noun(doc: Doc, k: int, run_start: int) -> int:
+    """`Policía Metropolitana del Valle de Aburrá (Meval)`, `Policía Metropolitana de Bogotá (MEBOG)`:
+    the body's head noun right before the words the acronym spells is part of the name, though the
+    acronym leaves its letter out."""
+    if k > run_start and fold(doc[k - 1].text) in folded_cues("organization_cues"):
+        return k - 1
+    return k
 
 
 def _word_acronym_fits(doc: Doc, long: tuple[int, int], short: str) -> bool:

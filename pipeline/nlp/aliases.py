@@ -208,7 +208,7 @@ class AliasFinder:
         named = max((s for s in groups if s.end == k), key=len, default=None)
         if alias is None:
             # Only a name set off by a comma: `a leader of the CJNG known as El Mencho` names a person.
-            quoted = after > 0 and (doc[after].text in OPEN_QUOTES or doc[after - 1].text in OPEN_QUOTES)
+            quoted = 0 < after < len(doc) and (doc[after].text in OPEN_QUOTES or doc[after - 1].text in OPEN_QUOTES)
             given = self._alias_at(doc, after, cue) if named is not None and k < set_off \
                 and (cue not in self.weak or quoted) else None
             if given is None:

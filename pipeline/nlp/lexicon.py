@@ -73,10 +73,14 @@ class Entry:
 class NgramIndex:
     """Exact phrase lookup over token sequences with folded text, longest match first."""
 
-    def __init__(self, max_len: int = 10):
+    def __init__(self, max_len: int = 24):
         self.max_len = max_len
         self.table: dict[tuple[str, ...], list[tuple[str, Entry]]] = {}
         self.longest = 0
+        #: The folded first word of every phrase: a position no phrase starts with is skipped at once,
+        #: so long official names (`Servicio Nacional de Atención Integral a Personas Adultas …`, 17
+        #: words) cost nothing where they do not start.
+        self.first_words: set[str] = set()
 
     def add(self, phrase_tokens: Sequence[str], entry: Entry) -> None:
         key = tuple(fold(t) for t in phrase_tokens if t.strip())
@@ -84,11 +88,14 @@ class NgramIndex:
             return
         self.table.setdefault(key, []).append((" ".join(phrase_tokens), entry))
         self.longest = max(self.longest, len(key))
+        self.first_words.add(key[0])
 
     def __len__(self) -> int:
         return len(self.table)
 
     def _longest_at(self, tokens: Sequence[str], folded: list[str], i: int) -> tuple[int, Entry] | None:
+        if folded[i] not in self.first_words:
+            return None
         for n in range(min(self.longest, len(tokens) - i), 0, -1):
             hits = self.table.get(tuple(folded[i:i + n]))
             if hits:

@@ -555,12 +555,39 @@ def _persons_after_known_names(candidates: list[Span]) -> list[Span]:
         return candidates
     extra = []
     for s in candidates:
-        if s.label_ != "PERSON" or not s.id_.startswith("crimeie_ner"):
-            continue
-        cut = max((k.end for k in known if k.start <= s.start < k.end < s.end - 1), default=None)
-        if cut is not None and all(t.text[:1].isupper() for t in s.doc[cut:s.end]):
-            extra.append(_copy(s, start=cut))
+        if s.label_ == "PERSON" and s.id_.startswith("crimeie_ner"):
+            cut = max((k.end for k in known if k.start <= s.start < k.end < s.end - 1), default=None)
+            if cut is not None and all(t.text[:1].isupper() for t in s.doc[cut:s.end]):
+                extra.append(_copy(s, start=cut))
+        elif s.label_ in ("ORGANIZATION", "CRIMINAL_GROUP") and s.id_.startswith(("crimeie_ner", "crimeie_spanish_names")):
+            cut = max((k.end for k in known if k.start == s.start and k.label_ == s.label_ and k.end < s.end - 1),
+                      default=None)
+            person = _person_after_body(s, cut) if cut is not None else None
+            if person is not None:
+                extra.append(Span(s.doc, person[0], person[1], label="PERSON", span_id=f"{s.id_}>person_after_name"))
+                extra[-1]._.crimeie_score = s._.crimeie_score
     return candidates + extra
+
+
+def _person_after_body(span: Span, cut: int) -> tuple[int, int] | None:
+    """`el juez de la Audiencia Nacional Baltasar Garzón`, `el Cartel de Medellín de Pablo Escobar`: a
+    model's or a rule's body or group that runs on from a known name of the same label, through an
+    optional `de`, into two to four capitalized words that are no place: those words are a person
+    (the body's name ended where the gazetteer's did)."""
+    doc = span.doc
+    joined = doc[cut].lower_ in ("de", "del", "of")
+    if span.label_ == "CRIMINAL_GROUP" and not joined:
+        return None  # `Zetas Vieja Escuela`: a faction's longer name, not a person
+    start = cut + 1 if joined else cut
+    words = doc[start:span.end]
+    if not 2 <= len(words) <= 4 or not all(t.is_alpha and t.text[:1].isupper() for t in words):
+        return None
+    if fold(words[0].text) in folded_cues("name_opening_words") or place_index().lookup(words.text):
+        return None
+    body_words = folded_cues("organization_cues", "group_cues", "group_type_words")
+    if any(fold(t.text) in body_words for t in words):
+        return None  # `United Nations Human Rights Office`: a body of the body
+    return start, span.end
 
 
 #: Words that join two names in a list: `Ate y San Martín de Porres`, `Salamanca e Irapuato`.

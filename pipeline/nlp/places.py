@@ -402,7 +402,11 @@ class PlaceKeys:
         man's name before it is a barrio; the writer's noun settles it. A person may become a
         place here, never a building."""
         # Each mention's own noun, read once: it decides the name, and it lets the mention follow.
-        own = [kind_from_noun(e, *self.kind_nouns) if e.label_ in _KIND_LABELS else None for e in ents]
+        # A group's name right after a kind noun is the place (`del barrio Pachelly`); a group's name
+        # elsewhere never follows a place's noun (`Los Pachelly` is named after the barrio).
+        own = [kind_from_noun(e, *self.kind_nouns) if e.label_ in _KIND_LABELS or e.label_ == "CRIMINAL_GROUP"
+               else None for e in ents]
+        own = [None if kind == "FACILITY" and e.label_ == "CRIMINAL_GROUP" else kind for e, kind in zip(ents, own)]
         own = self._shared_along_lists(ents, own)
         names = [normalize_name(e.text) for e in ents]
         kinds: dict[str, str] = {}
@@ -454,7 +458,8 @@ class PlaceKeys:
                 changed = True
                 continue
             if ent.label_ == "LOCATION" and len(ent) == 1 and normalize_name(ent.text) in person_words \
-                    and not _after_locative(doc, ent) and not self._is_country(ent):
+                    and not _after_locative(doc, ent) and not self._is_country(ent) \
+                    and not ent.id_.endswith(">kind_noun"):  # `Compensa, the district that gave Zé Roberto…`
                 changed = True
                 if names_a_family(doc, ent.start, ent.end):  # `the Cárdenas family`: no one's mention
                     continue
