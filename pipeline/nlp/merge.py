@@ -219,6 +219,13 @@ def _model_readings_corrected(chosen: list[Span], settlement_words: frozenset[st
     return out
 
 
+#: A Spanish plural (`Ciclones`, `Metros`, `Zetas`), not a Portuguese one (`the Solimões`, a river).
+_SPANISH_PLURAL = re.compile(r"(?<![õã]e)[aeo]s$")
+#: Words that put what follows them somewhere: a place, not a group, comes after them.
+_PLACE_PREPOSITIONS = {"in", "into", "inside", "at", "to", "from", "across", "throughout", "near", "around",
+                       "through", "toward", "towards", "down", "up", "along", "en", "desde", "hacia", "hasta"}
+
+
 def _plural_name_after_article(span: Span) -> bool:
     """`the Ciclones have…`, `a commander of the Contadores`, `los Metros`: one capitalized word in a
     Spanish plural after a definite article, standing as a noun (no noun after it: `the Chiapas
@@ -231,13 +238,6 @@ def _plural_name_after_article(span: Span) -> bool:
     if i > 1 and doc[i - 2].lower_ in _PLACE_PREPOSITIONS:  # `a court in the Emirates`
         return False
     return span.end == len(doc) or doc[span.end].pos_ not in ("NOUN", "PROPN")
-
-
-#: A Spanish plural (`Ciclones`, `Metros`, `Zetas`), not a Portuguese one (`the Solimões`, a river).
-_SPANISH_PLURAL = re.compile(r"(?<![õã]e)[aeo]s$")
-#: Words that put what follows them somewhere: a place, not a group, comes after them.
-_PLACE_PREPOSITIONS = {"in", "into", "inside", "at", "to", "from", "across", "throughout", "near", "around",
-                       "through", "toward", "towards", "down", "up", "along", "en", "desde", "hacia", "hasta"}
 
 
 def _before_settlement_noun(span: Span, settlement_words: frozenset[str]) -> bool:
