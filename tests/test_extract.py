@@ -7,6 +7,7 @@ import sys
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from spacy.language import Language
 
 from pipeline.extract.run import extract
 from pipeline.tables.schema import DOCUMENT_TABLES, TABLES
@@ -111,8 +112,8 @@ def test_failed_run_leaves_earlier_outputs_intact(rule_nlp, article_dir, tmp_pat
     run(rule_nlp, [article_dir], out)
     before = pd.read_parquet(out / "mentions")
 
-    class Boom(Exception):
-        pass
+    class Boom(BaseException):
+        """An interruption of the run, not an article the pipeline cannot read (that one is skipped)."""
 
     def exploding(docs, **kwargs):
         for i, item in enumerate(rule_nlp.pipe(docs, **kwargs)):
@@ -201,3 +202,30 @@ def test_a_mention_starts_at_the_first_letter_not_at_a_quote(rule_nlp, tmp_path)
     assert list(groups.text) == ["Ndrangheta", "Ndrangheta"]
     text = source.read_text(encoding="utf-8")
     assert all(text[s:e] == t for s, e, t in zip(groups.start, groups.end, groups.text))
+
+
+@Language.component("test_fails_on_marker")
+def _fails_on_marker(doc):
+    if "UNREADABLE" in doc.text:
+        raise IndexError("a component read past the end of the document")
+    return doc
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_an_article_the_pipeline_fails_on_is_skipped_and_named(article_dir, tmp_path, processes):
+    """One article that a component raises on is reported with its id and the error and left out;
+    the others are read and published, and --strict would make the run exit non-zero."""
+    from pipeline.nlp.build import build_rule_pipeline
+
+    nlp = build_rule_pipeline()
+    nlp.add_pipe("test_fails_on_marker")
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("".join(json.dumps({"id": f"d{i}", "text": text}) + "\n" for i, text in enumerate([
+        "Los Choneros operate in Manabí.", "UNREADABLE Los Lobos control illegal mining.",
+        "The Tren de Aragua extorts shopkeepers in Maracaibo."])), encoding="utf-8")
+    messages = []
+    summary = extract([batch], tmp_path / "out", nlp, progress=False, report=messages.append, n_process=processes)
+    assert summary.processed == 2
+    assert summary.skipped == ["document d1: pipeline error, IndexError: a component read past the end of the document"]
+    assert any("d1" in m and "IndexError" in m for m in messages)
+    assert sorted(pd.read_parquet(tmp_path / "out" / "documents").doc_id) == ["d0", "d2"]

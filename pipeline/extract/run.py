@@ -73,21 +73,38 @@ def _limit_worker_blas() -> None:
     blas_limited()
 
 
-def _rows_of_batch(batch: list[tuple[str, Article]]) -> list[dict[str, list[dict]]]:
-    nlp, version = _WORKER["nlp"], _WORKER["version"]
-    return [doc_rows(doc, article, version)
-            for doc, article in nlp.pipe(batch, as_tuples=True, batch_size=len(batch))]
+def _rows_or_failures(nlp: Language, batch: list[tuple[str, Article]], version: str) -> list[dict | Skipped]:
+    """Table rows for each article of a batch, in order. Where the pipeline raises on an article,
+    a `Skipped` naming the document and the error stands in its place: one article the rules or
+    models cannot read must not stop a run of thousands (the batch is read again one article at a
+    time to find which)."""
+    try:
+        return [doc_rows(doc, article, version)
+                for doc, article in nlp.pipe(batch, as_tuples=True, batch_size=len(batch))]
+    except Exception:
+        out: list[dict | Skipped] = []
+        for text, article in batch:
+            try:
+                out.append(doc_rows(nlp(text), article, version))
+            except Exception as error:
+                out.append(Skipped(f"document {article.doc_id}", f"pipeline error, {type(error).__name__}: {error}"))
+        return out
+
+
+def _rows_of_batch(batch: list[tuple[str, Article]]) -> list[dict | Skipped]:
+    return _rows_or_failures(_WORKER["nlp"], batch, _WORKER["version"])
 
 
 def _processed_rows(nlp: Language, articles: Iterator[tuple[str, Article]], version: str, batch_size: int,
-                    n_process: int) -> Iterator[dict[str, list[dict]]]:
-    """Table rows per article, in input order. With several processes each worker runs the whole
-    pipeline *and* the row conversion, and sends back plain rows: spaCy's own `n_process` would
-    send whole Docs back (tensor, spans, extension data) for the parent to unpickle, which on a
-    2-core machine leaves the workers waiting on the parent."""
+                    n_process: int) -> Iterator[dict[str, list[dict]] | Skipped]:
+    """Table rows per article, in input order, or a `Skipped` for an article the pipeline failed on.
+    With several processes each worker runs the whole pipeline *and* the row conversion, and sends
+    back plain rows: spaCy's own `n_process` would send whole Docs back (tensor, spans, extension
+    data) for the parent to unpickle, which on a 2-core machine leaves the workers waiting on the
+    parent."""
     if n_process <= 1:
-        for doc, article in nlp.pipe(articles, as_tuples=True, batch_size=batch_size):
-            yield doc_rows(doc, article, version)
+        for batch in minibatch(articles, size=batch_size):
+            yield from _rows_or_failures(nlp, batch, version)
         return
     import multiprocessing
 
@@ -130,6 +147,10 @@ def _extract(inputs, out_dir, nlp, *, append, batch_size, n_process, max_chars, 
         articles = _accepted(iter_articles(inputs, max_chars=max_chars), seen, summary, report)
         pending: dict[str, list[dict]] = {"documents": [], "mentions": [], "entities": [], "relations": []}
         for rows in _processed_rows(nlp, articles, version, batch_size, n_process):
+            if isinstance(rows, Skipped):
+                summary.skipped.append(str(rows))
+                report(f"skipped {rows}")
+                continue
             for name, batch in rows.items():
                 pending[name].extend(batch)
             summary.processed += 1
