@@ -1517,3 +1517,37 @@ def test_a_text_that_ends_on_an_alias_cue_is_read(default_nlp, text):
     stop the run."""
     doc = default_nlp(text)
     assert doc.text == text
+
+
+@pytest.mark.parametrize("text,word", [
+    ("In Costa Rica's Caribbean province of Limón, rival crews fight over drug retail.", "Caribbean"),
+    ("It controls or contests the Pacific ports of Manzanillo and Lázaro Cárdenas.", "Pacific"),
+])
+def test_a_seas_name_describing_a_noun_is_no_place(default_nlp, text, word):
+    found, _ = mentions(default_nlp, text)
+    assert not any(t == word for t, _ in found)
+
+
+def test_a_seas_name_standing_alone_is_a_place(default_nlp):
+    found, _ = mentions(default_nlp, "Loads from Colombia move north along the Pacific in go-fast boats.")
+    assert ("Pacific", "LOCATION") in found
+
+
+@pytest.mark.parametrize("text,not_a_name", [
+    ("Su jefe siguió ordenando balaceras, según determinó la Justicia, desde la cárcel de Piñero.", "Justicia"),
+    ("Hinostroza habla de un caso y pregunta: “¿Qué es lo que quieren? ¿Que le baje la pena?”", "Qué"),
+])
+def test_words_that_name_no_one_are_no_mentions(default_nlp, text, not_a_name):
+    found, _ = mentions(default_nlp, text)
+    assert not any(t == not_a_name for t, _ in found)
+
+
+def test_an_institute_is_a_prison_only_when_penal(default_nlp):
+    found, _ = mentions(default_nlp, "Los audios los difundió el equipo de periodismo del Instituto de Defensa Legal"
+                                     " (IDL) que dirige Gustavo Gorriti.")
+    assert ("Instituto de Defensa Legal", "ORGANIZATION") in found
+
+
+def test_a_country_is_no_group(default_nlp):
+    found, _ = mentions(default_nlp, "La operación contó con apoyo de inteligencia de EE.UU. y del Reino Unido.")
+    assert ("Reino Unido", "LOCATION") in found

@@ -128,6 +128,8 @@ class FacilityFinder:
             if opens and (end - start >= 2 or numbered > end) and words[0] not in SENTENCE_WORDS:
                 if words[0] in ("puerto", "port", "base", "puente") and not any(w in ("de", "del") for w in words):
                     continue  # `Puerto Ayacucho` is a city
+                if words[0] == "instituto" and words[1:2] != ["penal"]:
+                    continue  # `Instituto Penal Cândido Mendes` is a prison; `Instituto de Defensa Legal` a body
                 if words[0] in PRISON_NAME_HEADS and numbered > end:
                     place_follows = numbered + 1 < len(doc) and doc[numbered].lower_ in ("de", "del", "do", "da") \
                         and is_capitalized(doc[numbered + 1])

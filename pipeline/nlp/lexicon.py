@@ -135,7 +135,7 @@ def cue_words() -> dict:
                                         "settlement_nouns_after", "building_nouns", "not_a_name_alone",
                                         "not_a_name_heads", "not_a_name_heads_lowercase", "media_nouns",
                                         "ministry_heads", "name_opening_words", "family_nouns_before_surname",
-                                        "public_office_nouns"])
+                                        "public_office_nouns", "region_modifiers"])
 
 
 @lru_cache(maxsize=None)

@@ -165,7 +165,7 @@ def _model_readings_corrected(chosen: list[Span], settlement_words: frozenset[st
     - a "group" whose name ends in a capitalized settlement noun is a place (`Segundo Barrio`), and
       so is one before a lowercase settlement noun, one lowercase word allowed between (`Badiraguato,
       the Sinaloa mountain municipality`), and a known place before a public office (`Sinaloa
-      Governor Rubén Rocha Moya`);
+      Governor Rubén Rocha Moya`), and so is one named exactly as a country (`del Reino Unido`);
     - a "place" or "person" that is one capitalized Spanish plural after a definite article is a
       group (`the Ciclones`, see `_plural_name_after_article`);
     - a "group", "person" or "body" right before a lowercase facility type word is the facility
@@ -193,6 +193,9 @@ def _model_readings_corrected(chosen: list[Span], settlement_words: frozenset[st
         elif s.label_ == "CRIMINAL_GROUP" and s.id_.startswith("crimeie_ner") and s.end < len(doc) \
                 and fold(doc[s.end].text) in folded_cues("public_office_nouns") and place_index().lookup(s.text):
             label, reason = "LOCATION", "words_around"  # `Sinaloa Governor Rubén Rocha Moya`
+        elif s.label_ == "CRIMINAL_GROUP" and s.id_.startswith("crimeie_ner") \
+                and any(p.kind == "country" for p in place_index().lookup(s.text)):
+            label = "LOCATION"  # `del Reino Unido`: no group is named exactly as a country
         elif s.label_ in ("LOCATION", "PERSON") and s.id_.startswith("crimeie_ner") \
                 and (s.start, s.end) not in proposed_places and _plural_name_after_article(s):
             label, reason = "CRIMINAL_GROUP", "words_around"
@@ -427,13 +430,27 @@ def _common_word_at_sentence_start(span: Span, lowercase_words: set[str]) -> boo
 
 def _opens_sentence(token) -> bool:
     """The token opens a sentence, a paragraph (the senter may join a heading line to the paragraph
-    after it: `Un imperio en el noroeste\n\nBajo su mando`) or a quote that opens one."""
+    after it: `Un imperio en el noroeste\n\nBajo su mando`), a quote that opens one, or a Spanish
+    question or exclamation (`¿Qué es lo que quieren?`)."""
     doc = token.doc
 
     def at_start(t) -> bool:
         return t.is_sent_start or (t.i > 0 and doc[t.i - 1].is_space and "\n" in doc[t.i - 1].text)
 
-    return at_start(token) or (token.i > 0 and doc[token.i - 1].text in OPEN_QUOTES and at_start(doc[token.i - 1]))
+    i = token.i
+    if at_start(token):
+        return True
+    while i > 0 and i > token.i - 2 and doc[i - 1].text in _OPENERS:  # `«Lo de…`, `pregunta: “¿Qué…`
+        i -= 1
+        if at_start(doc[i]) or doc[i].text in _SPANISH_OPENING_MARKS:
+            return True
+    return False
+
+
+#: Spanish opens every question and exclamation with its own mark, wherever the clause stands.
+_SPANISH_OPENING_MARKS = {"¿", "¡"}
+#: What may stand before a sentence's first word: an opening quote, or one of those marks.
+_OPENERS = set(OPEN_QUOTES) | _SPANISH_OPENING_MARKS
 
 
 def _opened_by_function_word(span: Span) -> bool:

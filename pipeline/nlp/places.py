@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import add_candidate
-from pipeline.nlp.lexicon import Entry, NgramIndex, facility_type_words, fold, folded_cues, load_jsonl
+from pipeline.nlp.lexicon import Entry, NgramIndex, cue_words, facility_type_words, fold, folded_cues, load_jsonl
 from pipeline.nlp.names import names_a_family
 from pipeline.nlp.relation_features import triggers
 from pipeline.nlp.tokenize_phrase import phrase_tokens
@@ -295,15 +295,19 @@ class PlaceKeys:
         self.name = name
         self.index = place_index()
         self.modifier_abbreviations = set(modifier_abbreviations)
+        self.region_modifiers = set(cue_words()["region_modifiers"])
         self.facility_words = facility_type_words()
         self.detention_words = triggers()["IMPRISONED_IN"]
         self.kind_nouns = tuple(folded_cues(key) for key in ("settlement_nouns", "settlement_nouns_after", "building_nouns"))
 
     def _is_modifier(self, doc: Doc, ent: Span) -> bool:
-        if ent.text not in self.modifier_abbreviations or ent.end >= len(doc):
+        """`U.S. prosecutors`, `the Pacific coast`: a name that only describes the noun after it."""
+        if ent.end >= len(doc):
             return False
         following = doc[ent.end]
-        return following.is_alpha and following.pos_ in ("NOUN", "PROPN", "ADJ")
+        if ent.text in self.region_modifiers:
+            return following.is_alpha and following.is_lower and following.pos_ == "NOUN"
+        return ent.text in self.modifier_abbreviations and following.is_alpha and following.pos_ in ("NOUN", "PROPN", "ADJ")
 
     @staticmethod
     def _place_named_person(doc: Doc, ent: Span, person_words: set[str], place_names: set[str]) -> bool:
