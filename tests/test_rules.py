@@ -1546,3 +1546,24 @@ def test_an_institute_is_a_prison_only_when_penal(default_nlp):
 def test_a_country_is_no_group(default_nlp):
     found, _ = mentions(default_nlp, "La operación contó con apoyo de inteligencia de EE.UU. y del Reino Unido.")
     assert ("Reino Unido", "LOCATION") in found
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Zambada said he was kidnapped and flown to New Mexico, where agents arrested him as he stepped off the plane"
+     " in New Mexico.\n\nTestimony at El Chapo's trial described bribes paid to officials.", "Testimony"),
+    ("The bodies were tied up for the authorities to collect.\n\nGenuine or not, the letter showed a faction trying"
+     " to control the damage.", "Genuine"),
+])
+def test_an_english_word_opening_a_sentence_is_no_name(default_nlp, text, word):
+    found, _ = mentions(default_nlp, text)
+    assert not any(t == word for t, _ in found)
+
+
+@pytest.mark.parametrize("text,name", [
+    ("WASHINGTON — Few criminal groups have drawn as much attention as the Tren de Aragua.", ("WASHINGTON", "LOCATION")),
+    ("Social programs arrived slowly, if at all.\n\nCongress has repeatedly extended the state of emergency in Lima.",
+     ("Congress", "ORGANIZATION")),
+])
+def test_a_dateline_or_a_bodys_word_opening_a_sentence_stays_a_name(default_nlp, text, name):
+    found, _ = mentions(default_nlp, text)
+    assert name in found

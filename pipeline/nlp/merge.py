@@ -17,6 +17,7 @@ from spacy.util import filter_spans
 
 from pipeline.nlp.activities import activity_idioms, is_idiom
 from pipeline.nlp.aliases import CLOSE_QUOTES, OPEN_QUOTES
+from pipeline.ingest.language import guess_language
 from pipeline.nlp.extensions import CANDIDATES, add_link
 from pipeline.nlp.lexicon import facility_type_words, fold, folded_cues, load_json
 from pipeline.nlp.names import ARTICLES, SENTENCE_WORDS, SPANISH_ARTICLES, names_a_family, title_words
@@ -702,8 +703,10 @@ def _split(candidates: list[Span]) -> list[Span]:
 
 
 class CandidateMerger:
-    def __init__(self, name: str, priorities: dict[str, int], min_score: float, nationality_adjectives: str):
+    def __init__(self, name: str, priorities: dict[str, int], min_score: float, nationality_adjectives: str,
+                 nlp: Language | None = None):
         self.name, self.priorities, self.min_score = name, priorities, min_score
+        self.nlp, self._english = nlp, None
         self.adjectives = set(load_json(nationality_adjectives, ["adjectives"])["adjectives"])
         #: `el fiscal general de la República`: the word alone names no particular place or body.
         self.not_names_alone = folded_cues("not_a_name_alone")
@@ -727,6 +730,33 @@ class CandidateMerger:
             if words in self.adjectives or (words.endswith("s") and words[:-1] in self.adjectives):
                 return all(not t.text[:1].isupper() for t in span[n:])
         return False
+
+    def _english_words(self) -> frozenset[str]:
+        """The English words en_core_web_sm's lemmatizer knows (its lemma index: about 83,000 nouns,
+        verbs, adjectives and adverbs), read on first use, when the pipeline's tables have loaded;
+        empty where the pipeline has no such lemmatizer."""
+        if self._english is None:
+            words: set[str] = set()
+            if self.nlp is not None and "lemmatizer" in self.nlp.pipe_names:
+                lookups = self.nlp.get_pipe("lemmatizer").lookups
+                if lookups.has_table("lemma_index"):
+                    index = lookups.get_table("lemma_index")
+                    words = {w for key in index.keys() for w in index[key] if w.isalpha() and w.islower()}
+            self._english = frozenset(words)
+        return self._english
+
+    def _english_word_at_sentence_start(self, span: Span, capitalized_inside: set[str], english: frozenset[str]) -> bool:
+        """`Testimony at El Chapo's trial…`, `Genuine or not, the letter…`: in English text, one word the
+        NER read as a name where it opens a sentence, that is an English word and that the article
+        never capitalizes inside a sentence, is that word, not a name (`Coke` stays: the article also
+        writes `Christopher Coke`). The lemma index also holds capitals (`washington`, `quito`), so a
+        known place and a dateline in capitals are never taken for common words, and a body's or a
+        group's own word stays a name (`Congress has repeatedly extended…`)."""
+        token = span[0]
+        return (len(span) == 1 and span.id_.startswith("crimeie_ner") and span.label_ != "CRIMINAL_ACTIVITY"
+                and not token.text.isupper() and token.lower_ in english and token.text not in capitalized_inside
+                and _opens_sentence(token) and not place_index().lookup(token.text)
+                and token.lower_ not in folded_cues("organization_cues", "group_cues"))
 
     def _names_a_family(self, span: Span, surnames: set[str]) -> bool:
         """`the Treviño brothers`, `the Guzmán family`, `los hermanos Guzmán`: a surname that names a
@@ -768,10 +798,12 @@ class CandidateMerger:
         candidates = [_trimmed(s, capitalized_inside) for s in _split(candidates)]
         candidates = [_with_abbreviation_period(s) if s is not None else s for s in candidates]
         surnames = _surnames_given(candidates)
+        english = self._english_words() if guess_language(doc.text) == "en" else frozenset()
         candidates = [s for s in candidates if s is not None and not self._nationality_adjective(s)
                       and not self._names_a_plan_law_or_operation(s)
                       and not self._names_a_family(s, surnames)
                       and not _common_word_at_sentence_start(s, lowercase_words)
+                      and not self._english_word_at_sentence_start(s, capitalized_inside, english)
                       and not _opened_by_function_word(s)
                       and not _unsupported_in_heading(s, headings)
                       and not (len(s) == 1 and fold(s.text) in self.not_names_alone)]
@@ -800,4 +832,4 @@ class CandidateMerger:
                   default_config={"priorities": DEFAULT_PRIORITIES, "min_score": 0.0,
                                   "nationality_adjectives": "nationality_adjectives.json"})
 def make_merge(nlp: Language, name: str, *, priorities: dict[str, int], min_score: float, nationality_adjectives: str):
-    return CandidateMerger(name, dict(priorities), min_score, nationality_adjectives)
+    return CandidateMerger(name, dict(priorities), min_score, nationality_adjectives, nlp)
