@@ -412,7 +412,7 @@ def _surnames_given(candidates: list[Span]) -> set[str]:
     `Arellano Félix`)."""
     out = set()
     for s in candidates:
-        if s and s.label_ == "PERSON" and len(s) > 1:
+        if s.label_ == "PERSON" and len(s) > 1:
             for i in range(1, len(s)):
                 out.add(fold(s[i].text))
                 out.add(fold(s[i:i + 2].text))
@@ -795,11 +795,11 @@ class CandidateMerger:
         headings = heading_ranges(doc.text)
         candidates = [s for s in doc.spans.get(CANDIDATES, []) if (s._.crimeie_score or 0.0) >= self.min_score
                       and not (s.label_ == "CRIMINAL_ACTIVITY" and is_idiom(s, idioms))]
-        candidates = [_trimmed(s, capitalized_inside) for s in _split(candidates)]
-        candidates = [_with_abbreviation_period(s) if s is not None else s for s in candidates]
+        trimmed = (_trimmed(s, capitalized_inside) for s in _split(candidates))
+        candidates = [_with_abbreviation_period(s) for s in trimmed if s is not None]
         surnames = _surnames_given(candidates)
         english = self._english_words() if guess_language(doc.text) == "en" else frozenset()
-        candidates = [s for s in candidates if s is not None and not self._nationality_adjective(s)
+        candidates = [s for s in candidates if not self._nationality_adjective(s)
                       and not self._names_a_plan_law_or_operation(s)
                       and not self._names_a_family(s, surnames)
                       and not _common_word_at_sentence_start(s, lowercase_words)
