@@ -342,3 +342,122 @@ def test_a_pair_holds_the_most_confident_label_of_a_family(default_nlp):
                                   "which operate in the southern department of Putumayo, broke away.")
     assert ("Comandos de la Frontera", "OPERATES_IN", "Putumayo", False) in rels
     assert not any(label == "BASED_IN" for _, label, _, _ in rels)
+
+
+# -- the prior: what the training articles related ------------------------------------------------
+
+def test_the_prior_states_what_training_articles_related_and_leaves_an_article_out_of_its_own():
+    """`Niño Guerrero` LEADER_OF `Tren de Aragua` in article 0 only: another article asking about
+    the pair gets `prior=LEADER_OF`; article 0 itself, while the scorer trains, does not."""
+    from pipeline.nlp.relation_prior import RelationPrior
+
+    prior = RelationPrior()
+    person, group = {"PERSON:nino guerrero"}, {"CRIMINAL_GROUP:tren de aragua", "CRIMINAL_GROUP:tda"}
+    prior.add(person, "LEADER_OF", group, 0)
+    prior.add(group, "OPERATES_IN", {"@VE-D"}, 1)
+    assert prior.features(person, {"CRIMINAL_GROUP:tda"}) == {"prior=LEADER_OF": 1.0, "prior_known=both": 1.0}
+    left_out = prior.features(person, group, exclude={0})
+    assert "prior=LEADER_OF" not in left_out and left_out["prior_known=tail"] == 1.0
+
+
+def test_a_name_the_prior_has_never_seen_is_unknown_not_unrelated():
+    """Two entities the prior knows but never related are evidence against a relation; a name it
+    has never seen is no evidence, and the features say which is which."""
+    from pipeline.nlp.relation_prior import RelationPrior
+
+    prior = RelationPrior()
+    prior.add({"CRIMINAL_GROUP:los choneros"}, "RIVAL_OF", {"CRIMINAL_GROUP:los lobos"}, 0, symmetric=True)
+    prior.add({"CRIMINAL_GROUP:los choneros"}, "OPERATES_IN", {"@EC-M"}, 1)
+    assert prior.features({"CRIMINAL_GROUP:los lobos"}, {"@EC-M"}) == {"prior_known=both": 1.0}
+    assert prior.features({"CRIMINAL_GROUP:los lobos"}, {"CRIMINAL_GROUP:los choneros"}) == \
+        {"prior=RIVAL_OF": 1.0, "prior_known=both": 1.0}
+    assert prior.features({"CRIMINAL_GROUP:los tiguerones"}, {"@EC-G"}) == {"prior_known=none": 1.0}
+
+
+def test_the_prior_survives_the_trip_to_disk(tmp_path):
+    from pipeline.nlp.relation_prior import RelationPrior
+
+    prior = RelationPrior()
+    prior.add({"PERSON:fito"}, "LEADER_OF", {"CRIMINAL_GROUP:los choneros"}, 3)
+    prior.add({"PERSON:fito"}, "IMPRISONED_IN", {"FACILITY:la regional"}, 5)
+    prior.to_disk(tmp_path)
+    again = RelationPrior.from_disk(tmp_path)
+    for head, tail in [({"PERSON:fito"}, {"CRIMINAL_GROUP:los choneros"}), ({"PERSON:fito"}, {"LOCATION:quito"})]:
+        assert again.features(head, tail) == prior.features(head, tail)
+    assert RelationPrior.from_disk(tmp_path / "nowhere") is None
+
+
+def test_training_rows_see_the_prior_without_their_own_article():
+    """`prior_matrix` builds each training row's prior features with its own article (or its
+    fold) left out: otherwise every gold pair would carry its own answer as a feature."""
+    from pipeline.nlp.relation_prior import RelationPrior
+    from pipeline.train.relations import prior_matrix
+
+    prior = RelationPrior()
+    head, tail = {"CRIMINAL_GROUP:clan del golfo"}, {"LOCATION:uraba"}
+    prior.add(head, "OPERATES_IN", tail, 0)
+    gathered = [prior.gather(head, tail), prior.gather(head, tail)]  # the pair in article 0, then in 1
+    names = ["prior=OPERATES_IN", "prior_known=both", "prior_known=head", "prior_known=tail", "prior_known=none"]
+    matrix = prior_matrix(gathered, names, lambda row: {row}).toarray()
+    assert matrix[0].tolist() == [0, 0, 0, 0, 1]  # article 0 alone knew them
+    assert matrix[1].tolist() == [1, 1, 0, 0, 0]
+
+
+def test_entities_are_known_to_the_prior_by_label_name_and_place_code(default_nlp):
+    """`Sinaloa` the state and `Sinaloa` the cartel are two keys; a coded place is also known
+    by its code, however the article spells it."""
+    from pipeline.nlp.relation_features import DocContext
+    from pipeline.nlp.relation_prior import entity_keys
+
+    doc = default_nlp("The Sinaloa Cartel still controls much of Culiacán, the capital of Sinaloa.")
+    ctx = DocContext(doc)
+    index = {e["name"]: e["index"] for e in doc._.crimeie_entities}
+    assert "CRIMINAL_GROUP:sinaloa cartel" in entity_keys(ctx, index["Sinaloa Cartel"])
+    state = entity_keys(ctx, index["Sinaloa"])
+    assert "LOCATION:sinaloa" in state and "@MX-SIN" in state
+
+
+def test_the_shipped_scorer_weighs_what_its_training_articles_related(default_nlp):
+    """The default pipeline ships the prior of its train split: the same sentence scores LEADER_OF
+    higher for a pair the training articles related than for names they never mention."""
+    scorer = default_nlp.get_pipe("crimeie_relations")
+    assert scorer.prior is not None and len(scorer.prior) > 1000
+
+    def leader_score(person, group):
+        from pipeline.nlp.relation_features import DocContext, entity_pair_features
+
+        doc = default_nlp(f"{person} appeared in the same report as the {group}.")
+        ctx = DocContext(doc)
+        index = {e["name"]: e["index"] for e in doc._.crimeie_entities}
+        feats, _ = entity_pair_features(ctx, index[person], index[group], 0, prior=scorer.prior)
+        return scorer.scores(feats)["LEADER_OF"]
+
+    assert leader_score("Niño Guerrero", "Tren de Aragua") > leader_score("Ramón Ibarra Soto", "Tren de Aragua")
+
+
+def test_names_the_prior_never_saw_are_read_from_the_text_alone(default_nlp):
+    """An article about a group and people the training articles never mention gets exactly the
+    relations the text-only model finds: an empty prior changes nothing for it."""
+    from pipeline.nlp.relation_prior import RelationPrior
+
+    text = ("Los Halcones del Norte, a gang led by Ramón Ibarra Soto, alias “El Tordo”, has fought "
+            "the Banda de los Quinteros for control of the market. Fidel Arriaga Lumbreras, the "
+            "gang's treasurer, was detained last week.")
+    scorer = default_nlp.get_pipe("crimeie_relations")
+    assert scorer.text_only is not None
+    shipped = scorer.prior
+
+    def relations():
+        doc = default_nlp(text)
+        names = {e["index"]: e["name"] for e in doc._.crimeie_entities}
+        return sorted((names[r["head"]], r["label"], names[r["tail"]], round(r["confidence"], 6))
+                      for r in doc._.crimeie_relations)
+
+    with_prior = relations()
+    try:
+        scorer.prior = RelationPrior()
+        without = relations()
+    finally:
+        scorer.prior = shipped
+    assert ("Ramón Ibarra Soto", "LEADER_OF", "Los Halcones del Norte") in [r[:3] for r in with_prior]
+    assert with_prior == without

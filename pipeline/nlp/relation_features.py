@@ -16,6 +16,7 @@ from spacy.attrs import IS_PUNCT, LEMMA, LOWER, ORTH
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp.lexicon import fold, load_json
+from pipeline.nlp.relation_prior import RelationPrior, entity_keys
 from pipeline.schema import load_schema
 
 
@@ -228,6 +229,7 @@ class DocContext:
         self.sent_triggers = [{label for i in range(s.start, s.end) for label in _trigger_labels(self.lemma[i])}
                               for s in self.sents]
         self.roles = self._roles()
+        self.entity_key_cache: dict[int, frozenset[str]] = {}  # relation_prior.entity_keys
 
     def _roles(self) -> dict[int, set[str]]:
         """Each entity's role in the whole document: the trigger labels of the words just before
@@ -321,11 +323,15 @@ def entity_pair_candidates(ctx: DocContext, max_sentences: int):
                 yield h, t, near
 
 
-def entity_pair_features(ctx: DocContext, h: int, t: int, near: int, pairs_per_entity: int = 3) -> tuple[dict, tuple]:
-    """Features of an entity pair and the (head mention, tail mention) pair that is its best evidence."""
+def entity_pair_features(ctx: DocContext, h: int, t: int, near: int, pairs_per_entity: int = 3,
+                         prior: "RelationPrior | None" = None) -> tuple[dict, tuple]:
+    """Features of an entity pair and the (head mention, tail mention) pair that is its best
+    evidence; with a `prior`, also the labels the training articles gave the same names."""
     hl, tl = ctx.label_of[h], ctx.label_of[t]
     types = f"{hl}>{tl}"
     feats: dict[str, float] = {"bias": 1.0, f"types={types}": 1.0}
+    if prior is not None:
+        feats.update(prior.features(entity_keys(ctx, h), entity_keys(ctx, t)))
     feats[f"near={min(near, 4)}|{types}"] = 1.0
     si = ctx.sent_index
     rows = ctx.mention_rows

@@ -6,7 +6,10 @@
 2. Each entity pair is scored per relation label by a linear model over
    `entity_pair_features` (trained by `crimeie train`; weights in the component's directory as
    JSON): its closest mention pairs, how salient each side is, triggers in shared sentences,
-   each side's role across the document (`the murder of X` anywhere makes X a victim).
+   each side's role across the document (`the murder of X` anywhere makes X a victim), and the
+   labels the training articles gave the same names (relation_prior.py). A pair whose names the
+   prior has never seen is scored by a second model trained without the prior, so an article
+   about names the corpus never covered reads exactly as it would have without one.
 3. High-precision surface patterns (relation_rules.py: `X, the leader of Y`; `arrested by Z`,
    `Z arrested X`; `Cúcuta, Colombia`, `Tocorón prison in Aragua`) fire on mention pairs
    within `window` sentences.
@@ -30,6 +33,7 @@ from spacy.tokens import Doc, Span
 from pipeline.nlp.hedges import hedge_cue
 from pipeline.nlp.relation_features import (DocContext, allowed_labels, candidate_pairs, context_vector,
                                             entity_pair_candidates, entity_pair_features)
+from pipeline.nlp.relation_prior import RelationPrior
 from pipeline.nlp.relation_rules import rule_relations
 from pipeline.schema import load_schema
 
@@ -52,6 +56,10 @@ class RelationExtractor:
         self.context_coef: np.ndarray | None = None
         self.context_scale = 0.0
         self._coef_rows: np.ndarray | None = None  # coef transposed, one row per feature, for score_matrix
+        self.prior: RelationPrior | None = None  # what the training articles related (relation_prior.py)
+        # The model for pairs whose names the prior has never seen, trained without it:
+        # {"coef", "intercept", "thresholds", "context_coef"} over the same vocabulary.
+        self.text_only: dict | None = None
 
     # -- the trained part --------------------------------------------------------------
     def load_weights(self, data: dict) -> None:
@@ -64,6 +72,14 @@ class RelationExtractor:
         self.context_coef = None if context_coef is None else np.asarray(context_coef, dtype=np.float32)
         self.context_scale = float(data.get("context_scale") or 0.0)
         self._coef_rows = np.ascontiguousarray(self.coef.T)
+        self.prior = data.get("prior")
+        text_only = data.get("text_only")
+        self.text_only = None if text_only is None else {
+            "coef_rows": np.ascontiguousarray(np.asarray(text_only["coef"], dtype=np.float32).T),
+            "intercept": np.asarray(text_only["intercept"], dtype=np.float32),
+            "thresholds": dict(text_only["thresholds"]),
+            "context_coef": None if text_only.get("context_coef") is None
+            else np.asarray(text_only["context_coef"], dtype=np.float32)}
 
     def scores(self, feats: dict[str, float], context: np.ndarray | None = None) -> dict[str, float]:
         """Probability per label: the sparse features are binary, so their logit is a sum of
@@ -73,9 +89,15 @@ class RelationExtractor:
         probs = self.score_matrix([feats], None if context is None else [context])[0]
         return dict(zip(self.labels, probs.tolist()))
 
-    def score_matrix(self, feats: list[dict[str, float]], contexts: list[np.ndarray] | None = None) -> np.ndarray:
+    def score_matrix(self, feats: list[dict[str, float]], contexts: list[np.ndarray] | None = None,
+                     text_only: bool = False) -> np.ndarray:
         """`scores` for many pairs at once, one row per pair and one column per label: one gather
-        and one matrix product per document instead of a numpy call per pair."""
+        and one matrix product per document instead of a numpy call per pair. `text_only` scores
+        with the model trained without the prior."""
+        coef_rows, intercept, context_coef = self._coef_rows, self.intercept, self.context_coef
+        if text_only:
+            weights = self.text_only
+            coef_rows, intercept, context_coef = weights["coef_rows"], weights["intercept"], weights["context_coef"]
         n = len(feats)
         if n == 0:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
@@ -89,10 +111,10 @@ class RelationExtractor:
         if nonempty.any():
             flat = np.fromiter(chain.from_iterable(idx), dtype=np.int64, count=int(lengths.sum()))
             offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])[nonempty]
-            logits[nonempty] = np.add.reduceat(self._coef_rows[flat], offsets, axis=0)
-        logits += self.intercept
-        if self.context_coef is not None and contexts is not None and all(c is not None for c in contexts):
-            logits += (np.vstack(contexts) * self.context_scale) @ self.context_coef.T
+            logits[nonempty] = np.add.reduceat(coef_rows[flat], offsets, axis=0)
+        logits += intercept
+        if context_coef is not None and contexts is not None and all(c is not None for c in contexts):
+            logits += (np.vstack(contexts) * self.context_scale) @ context_coef.T
         return 1.0 / (1.0 + np.exp(-logits))
 
     # -- the component -----------------------------------------------------------------
@@ -125,12 +147,11 @@ class RelationExtractor:
         if self.coef is not None:
             pairs, feats, contexts = [], [], []
             for he, te, near in entity_pair_candidates(ctx, self.max_sentences):
-                pair_feats, (head, tail) = entity_pair_features(ctx, he, te, near)
+                pair_feats, (head, tail) = entity_pair_features(ctx, he, te, near, prior=self.prior)
                 pairs.append((he, te, head, tail))
                 feats.append(pair_feats)
                 contexts.append(context_vector(ctx, head, tail) if self.context_coef is not None else None)
-            thresholds = [self.thresholds.get(label, self.threshold) for label in self.labels]
-            for (he, te, head, tail), probs in zip(pairs, self.score_matrix(feats, contexts).tolist()):
+            for (he, te, head, tail), probs, thresholds in self._scored(feats, contexts, pairs):
                 allowed = allowed_labels(ctx.label_of[he], ctx.label_of[te])
                 for label, p, threshold in zip(self.labels, probs, thresholds):
                     if p >= threshold and label in allowed:
@@ -154,23 +175,63 @@ class RelationExtractor:
         doc._.crimeie_relations = relations
         return doc
 
+    def _scored(self, feats: list[dict], contexts: list, pairs: list):
+        """(pair, probabilities, thresholds) per candidate: the prior's model for pairs the prior
+        knows a side of, the text-only model for the others."""
+        main = [self.thresholds.get(label, self.threshold) for label in self.labels]
+        if self.text_only is None:
+            return zip(pairs, self.score_matrix(feats, contexts).tolist(), [main] * len(pairs))
+        unknown = [i for i, f in enumerate(feats) if "prior_known=none" in f]
+        known = [i for i, f in enumerate(feats) if "prior_known=none" not in f]
+        probs: list = [None] * len(feats)
+        for rows, text_only in ((known, False), (unknown, True)):
+            if rows:
+                scored = self.score_matrix([feats[i] for i in rows], [contexts[i] for i in rows], text_only=text_only)
+                for i, p in zip(rows, scored.tolist()):
+                    probs[i] = p
+        text = [self.text_only["thresholds"].get(label, self.threshold) for label in self.labels]
+        return zip(pairs, probs, [text if "prior_known=none" in f else main for f in feats])
+
     def to_disk(self, path, exclude=tuple()):
+        """weights.json (labels, vocabulary, thresholds, intercepts, context weights), the two
+        feature-weight matrices as .npy files (float32, a third of their size as JSON text) and
+        the prior's facts (prior.json)."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         data = {"labels": self.labels, "vocab": self.vocab, "thresholds": self.thresholds,
-                "coef": self.coef.tolist() if self.coef is not None else None,
+                "coef": COEF_FILE if self.coef is not None else None,
                 "intercept": self.intercept.tolist() if self.intercept is not None else None,
                 "context_coef": self.context_coef.tolist() if self.context_coef is not None else None,
                 "context_scale": self.context_scale}
+        if self.coef is not None:
+            np.save(path / COEF_FILE, self.coef.astype(np.float32))
+        if self.text_only is not None:
+            np.save(path / TEXT_ONLY_COEF_FILE, np.ascontiguousarray(self.text_only["coef_rows"].T))
+            data["text_only"] = {"coef": TEXT_ONLY_COEF_FILE,
+                                 "intercept": self.text_only["intercept"].tolist(),
+                                 "thresholds": self.text_only["thresholds"],
+                                 "context_coef": None if self.text_only["context_coef"] is None
+                                 else self.text_only["context_coef"].tolist()}
         (path / "weights.json").write_text(json.dumps(data, default=float), encoding="utf-8")
+        if self.prior is not None:
+            self.prior.to_disk(path)
 
     def from_disk(self, path, exclude=tuple()):
-        file = Path(path) / "weights.json"
+        path = Path(path)
+        file = path / "weights.json"
         if file.exists():
             data = json.loads(file.read_text(encoding="utf-8"))
             if data["coef"] is not None:
-                self.load_weights(data)
+                if isinstance(data["coef"], str):
+                    data["coef"] = np.load(path / data["coef"])
+                if isinstance(data.get("text_only"), dict) and isinstance(data["text_only"]["coef"], str):
+                    data["text_only"]["coef"] = np.load(path / data["text_only"]["coef"])
+                self.load_weights(dict(data, prior=RelationPrior.from_disk(path)))
         return self
+
+
+COEF_FILE = "coef.npy"
+TEXT_ONLY_COEF_FILE = "text_only_coef.npy"
 
 
 #: Dashes that close a dateline (`BOGOTÁ, 22 de agosto —`, `GUAYAQUIL —`).
