@@ -461,3 +461,15 @@ def test_names_the_prior_never_saw_are_read_from_the_text_alone(default_nlp):
         scorer.prior = shipped
     assert ("Ramón Ibarra Soto", "LEADER_OF", "Los Halcones del Norte") in [r[:3] for r in with_prior]
     assert with_prior == without
+
+
+def test_the_shipped_prior_holds_only_what_the_train_split_states():
+    """Dev articles choose thresholds; what they state stays out of the shipped prior."""
+    from pipeline.nlp.relation_prior import RelationPrior
+
+    prior = RelationPrior()
+    prior.add({"CRIMINAL_GROUP:los lobos"}, "OPERATES_IN", {"@EC-O"}, 0)  # a train article
+    prior.add({"CRIMINAL_GROUP:los lobos"}, "ALLY_OF", {"CRIMINAL_GROUP:cjng"}, 7)  # a dev article
+    shipped = prior.restricted(range(5))
+    assert shipped.features({"CRIMINAL_GROUP:los lobos"}, {"CRIMINAL_GROUP:cjng"}) == {"prior_known=head": 1.0}
+    assert "prior=OPERATES_IN" in shipped.features({"CRIMINAL_GROUP:los lobos"}, {"@EC-O"})

@@ -46,17 +46,23 @@ def entity_keys(ctx, k: int) -> frozenset[str]:
     return cached
 
 
-def prior_feature_names(by_label: dict[str, set], head_articles: set, tail_articles: set,
-                        exclude=frozenset()) -> list[str]:
-    """`prior=LABEL` for each label an article outside `exclude` states for the pair, and
-    `prior_known=` both / head / tail / none: whether each side is in the prior at all. A pair of
-    known entities that the prior never related is evidence against a relation; a pair the prior
-    has never heard of is no evidence either way, and the scorer must be able to tell them apart
-    or it would score every new name as if the corpus had seen it and found nothing."""
-    names = [f"prior={label}" for label, articles in sorted(by_label.items()) if articles - exclude]
-    head, tail = bool(head_articles - exclude), bool(tail_articles - exclude)
-    names.append("prior_known=" + ("both" if head and tail else "head" if head else "tail" if tail else "none"))
+def prior_feature_names(labels, head_known: bool, tail_known: bool) -> list[str]:
+    """`prior=LABEL` for each label the prior states for the pair, and `prior_known=` both / head
+    / tail / none: whether each side is in the prior at all. A pair of known entities that the
+    prior never related is evidence against a relation; a pair the prior has never heard of is no
+    evidence either way, and the scorer must be able to tell them apart."""
+    names = [f"prior={label}" for label in sorted(labels)]
+    names.append("prior_known=" + ("both" if head_known and tail_known else "head" if head_known
+                                   else "tail" if tail_known else "none"))
     return names
+
+
+def prior_feature_names_without(gathered: tuple[dict[str, set], set, set], exclude) -> list[str]:
+    """`prior_feature_names` from `RelationPrior.gather`'s article sets, the articles in `exclude`
+    left out (training: a row's own article or fold)."""
+    by_label, head_articles, tail_articles = gathered
+    return prior_feature_names([label for label, articles in by_label.items() if articles - exclude],
+                               bool(head_articles - exclude), bool(tail_articles - exclude))
 
 
 class RelationPrior:
@@ -94,13 +100,19 @@ class RelationPrior:
         return by_label, head, tail
 
     def features(self, head_keys, tail_keys, exclude=frozenset()) -> dict[str, float]:
-        return dict.fromkeys(prior_feature_names(*self.gather(head_keys, tail_keys), exclude), 1.0)
+        if exclude:
+            return dict.fromkeys(prior_feature_names_without(self.gather(head_keys, tail_keys), exclude), 1.0)
+        facts, known = self.facts, self.known
+        labels = {label for a in head_keys for b in tail_keys for label in facts.get((a, b), ())}
+        return dict.fromkeys(prior_feature_names(labels, any(a in known for a in head_keys),
+                                                 any(b in known for b in tail_keys)), 1.0)
 
     def restricted(self, articles) -> "RelationPrior":
         """The prior of these articles only."""
         keep = set(articles)
-        return RelationPrior({pair: {label: found & keep for label, found in by_label.items()}
-                              for pair, by_label in self.facts.items()})
+        kept = {pair: {label: found & keep for label, found in by_label.items() if found & keep}
+                for pair, by_label in self.facts.items()}
+        return RelationPrior({pair: by_label for pair, by_label in kept.items() if by_label})
 
     def __len__(self) -> int:
         return len(self.facts)

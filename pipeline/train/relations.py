@@ -11,7 +11,7 @@ import numpy as np
 from spacy.language import Language
 
 from pipeline.nlp.relation_features import DocContext, context_vector, entity_pair_candidates, entity_pair_features
-from pipeline.nlp.relation_prior import RelationPrior, entity_keys, prior_feature_names
+from pipeline.nlp.relation_prior import RelationPrior, entity_keys, prior_feature_names_without
 from pipeline.schema import load_schema
 from pipeline.train.data import gold_mention_docs
 
@@ -67,7 +67,7 @@ def prior_matrix(row_priors: list[tuple], names: list[str], excluded):
     column = {name: j for j, name in enumerate(names)}
     data_rows, cols = [], []
     for i, gathered in enumerate(row_priors):
-        for name in prior_feature_names(*gathered, excluded(i)):
+        for name in prior_feature_names_without(gathered, excluded(i)):
             data_rows.append(i)
             cols.append(column[name])
     return sparse.csr_matrix((np.ones(len(cols)), (data_rows, cols)), shape=(len(row_priors), len(names)))
