@@ -2,8 +2,8 @@
 
 Reporting on the same groups keeps restating the same facts: `Niño Guerrero` leads the `Tren de
 Aragua`, the CJNG is at war with the Sinaloa Cartel, the Clan del Golfo operates in Urabá. The
-gold relations of the training articles, keyed by the folded names of both entities' mentions
-(and a place's code), give a candidate pair one feature `prior=LABEL` for each label that some
+gold relations of the training articles, keyed by each side's label and the folded names of its
+mentions (and a place's code), give a candidate pair one feature `prior=LABEL` for each label that some
 training article gave the same names. The scorer learns how far to trust it beside what the
 sentence says: among pairs that an article names and the training articles related, the
 article states LEADER_OF again nearly always, OPERATES_IN about a third of the time.
