@@ -456,11 +456,13 @@ def test_names_the_prior_never_saw_are_read_from_the_text_alone(default_nlp):
     with_prior = relations()
     try:
         scorer.prior = RelationPrior()
-        without = relations()
+        empty = relations()
+        scorer.prior = None  # a pipeline whose prior.json was removed
+        none = relations()
     finally:
         scorer.prior = shipped
     assert ("Ramón Ibarra Soto", "LEADER_OF", "Los Halcones del Norte") in [r[:3] for r in with_prior]
-    assert with_prior == without
+    assert with_prior == empty == none
 
 
 def test_the_shipped_prior_holds_only_what_the_train_split_states():

@@ -181,8 +181,10 @@ class RelationExtractor:
         main = [self.thresholds.get(label, self.threshold) for label in self.labels]
         if self.text_only is None:
             return zip(pairs, self.score_matrix(feats, contexts).tolist(), [main] * len(pairs))
-        unknown = [i for i, f in enumerate(feats) if "prior_known=none" in f]
-        known = [i for i, f in enumerate(feats) if "prior_known=none" not in f]
+        # Without its prior (prior.json removed) every pair is one the prior does not know.
+        unknown_pair = (lambda f: True) if self.prior is None else (lambda f: "prior_known=none" in f)
+        unknown = [i for i, f in enumerate(feats) if unknown_pair(f)]
+        known = [i for i, f in enumerate(feats) if not unknown_pair(f)]
         probs: list = [None] * len(feats)
         for rows, text_only in ((known, False), (unknown, True)):
             if rows:
@@ -190,7 +192,7 @@ class RelationExtractor:
                 for i, p in zip(rows, scored.tolist()):
                     probs[i] = p
         text = [self.text_only["thresholds"].get(label, self.threshold) for label in self.labels]
-        return zip(pairs, probs, [text if "prior_known=none" in f else main for f in feats])
+        return zip(pairs, probs, [text if unknown_pair(f) else main for f in feats])
 
     def to_disk(self, path, exclude=tuple()):
         """weights.json (labels, vocabulary, thresholds, intercepts, context weights), the two
