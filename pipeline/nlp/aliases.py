@@ -253,9 +253,7 @@ class AliasFinder:
             if person is None or person[1] - person[0] < 2 or alias is None or alias in taken or alias in named \
                     or doc[alias[0]].text in self.group_articles:
                 continue
-            person_span = add_candidate(doc, Span(doc, person[0], person[1], label="PERSON"), f"{self.name}:name", self.score)
-            alias_span = add_candidate(doc, Span(doc, alias[0], alias[1], label="PERSON"), f"{self.name}:alias", self.score)
-            self._record_alias(doc, person_span, alias_span, found, person_of)
+            self._record_person_alias(doc, person, alias, found, person_of)
 
     def _relative_aliases(self, doc: Doc, found: list[Span], person_of: dict) -> None:
         """An alias given in a relative clause after the name, a few words between the pronoun and
@@ -289,12 +287,15 @@ class AliasFinder:
             alias = self._alias_at(doc, j + len(verb), verb)
             if alias is None or alias in taken or doc[alias[0]].text in self.group_articles:
                 continue
-            person_span = add_candidate(doc, Span(doc, person[0], person[1], label="PERSON"),
-                                        f"{self.name}:name", self.score)
-            alias_span = add_candidate(doc, Span(doc, alias[0], alias[1], label="PERSON"),
-                                       f"{self.name}:alias", self.score)
-            self._record_alias(doc, person_span, alias_span, found, person_of)
+            self._record_person_alias(doc, person, alias, found, person_of)
             taken.add(alias)
+
+    def _record_person_alias(self, doc: Doc, person: tuple[int, int], alias: tuple[int, int], found: list[Span],
+                             person_of: dict) -> int:
+        """Propose a person's name and an alias of theirs (token ranges) and link them."""
+        person_span = add_candidate(doc, Span(doc, person[0], person[1], label="PERSON"), f"{self.name}:name", self.score)
+        alias_span = add_candidate(doc, Span(doc, alias[0], alias[1], label="PERSON"), f"{self.name}:alias", self.score)
+        return self._record_alias(doc, person_span, alias_span, found, person_of)
 
     def _record_alias(self, doc: Doc, person_span: Span | None, alias_span: Span, found: list[Span],
                       person_of: dict) -> int:
