@@ -26,6 +26,8 @@ from pathlib import Path
 from pipeline.nlp.lexicon import fold
 
 PRIOR_FILE = "prior.json"
+#: The feature of a pair neither of whose names the prior knows: the text-only model scores it.
+UNKNOWN_TO_PRIOR = "prior_known=none"
 
 
 def entity_keys(ctx, k: int) -> frozenset[str]:

@@ -33,7 +33,7 @@ from spacy.tokens import Doc, Span
 from pipeline.nlp.hedges import hedge_cue
 from pipeline.nlp.relation_features import (DocContext, allowed_labels, candidate_pairs, context_vector,
                                             entity_pair_candidates, entity_pair_features)
-from pipeline.nlp.relation_prior import RelationPrior
+from pipeline.nlp.relation_prior import UNKNOWN_TO_PRIOR, RelationPrior
 from pipeline.nlp.relation_rules import rule_relations
 from pipeline.schema import load_schema
 
@@ -182,17 +182,16 @@ class RelationExtractor:
         if self.text_only is None:
             return zip(pairs, self.score_matrix(feats, contexts).tolist(), [main] * len(pairs))
         # Without its prior (prior.json removed) every pair is one the prior does not know.
-        unknown_pair = (lambda f: True) if self.prior is None else (lambda f: "prior_known=none" in f)
-        unknown = [i for i, f in enumerate(feats) if unknown_pair(f)]
-        known = [i for i, f in enumerate(feats) if not unknown_pair(f)]
+        unknown = [self.prior is None or UNKNOWN_TO_PRIOR in f for f in feats]
         probs: list = [None] * len(feats)
-        for rows, text_only in ((known, False), (unknown, True)):
+        for text_only in (False, True):
+            rows = [i for i, u in enumerate(unknown) if u == text_only]
             if rows:
                 scored = self.score_matrix([feats[i] for i in rows], [contexts[i] for i in rows], text_only=text_only)
                 for i, p in zip(rows, scored.tolist()):
                     probs[i] = p
         text = [self.text_only["thresholds"].get(label, self.threshold) for label in self.labels]
-        return zip(pairs, probs, [text if unknown_pair(f) else main for f in feats])
+        return zip(pairs, probs, [text if u else main for u in unknown])
 
     def to_disk(self, path, exclude=tuple()):
         """weights.json (labels, vocabulary, thresholds, intercepts, context weights), the two

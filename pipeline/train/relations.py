@@ -11,7 +11,7 @@ import numpy as np
 from spacy.language import Language
 
 from pipeline.nlp.relation_features import DocContext, context_vector, entity_pair_candidates, entity_pair_features
-from pipeline.nlp.relation_prior import RelationPrior, entity_keys, prior_feature_names_without
+from pipeline.nlp.relation_prior import UNKNOWN_TO_PRIOR, RelationPrior, entity_keys, prior_feature_names_without
 from pipeline.schema import load_schema
 from pipeline.train.data import gold_mention_docs
 
@@ -108,8 +108,9 @@ def train_relations(nlp: Language, train: list[dict], dev: list[dict], cfg: dict
     max_sentences = int(cfg["max_sentences"])
     folds = int(cfg.get("threshold_folds", 5))
     use_prior = bool(cfg.get("prior", False))
-    data = entity_pair_data(gold_mention_docs(nlp, train + dev), max_sentences, with_prior=use_prior)
-    rows, vectors, gold_labels, keys = data[:4]
+    rows, vectors, gold_labels, keys, *prior_data = entity_pair_data(gold_mention_docs(nlp, train + dev),
+                                                                     max_sentences, with_prior=use_prior)
+    row_priors, prior = prior_data if use_prior else (None, None)
     n_train = len(train)
     is_train = np.array([k[0] < n_train for k in keys])
     fold = np.array([k[0] % folds for k in keys])
@@ -132,7 +133,7 @@ def train_relations(nlp: Language, train: list[dict], dev: list[dict], cfg: dict
         articles `excluded(row)` names (its own, or its fold's, as an unseen article would)."""
         blocks = [X_base]
         if use_prior:
-            blocks.append(prior_matrix(data[4], prior_names, excluded))
+            blocks.append(prior_matrix(row_priors, prior_names, excluded))
         if context is not None:
             blocks.append(context)
         return sparse.hstack(blocks).tocsr() if len(blocks) > 1 else X_base.tocsr()
@@ -204,15 +205,15 @@ def train_relations(nlp: Language, train: list[dict], dev: list[dict], cfg: dict
         padded = np.hstack([text_coef[:, :X_base.shape[1]], np.zeros((len(labels), len(prior_names)), dtype=np.float32)])
         weights["text_only"] = {"coef": padded, "intercept": text_intercepts, "thresholds": text_thresholds,
                                 "context_coef": text_coef[:, X_base.shape[1]:] if context_scale else None}
-        unknown = np.array([not (head - fold_docs[doc_of[i] % folds]) and not (tail - fold_docs[doc_of[i] % folds])
-                            for i, (_, head, tail) in enumerate(data[4])])
+        # The rows the text-only model would score out of fold: their held-out prior knows neither name.
+        unknown = X_held[:, X_base.shape[1] + prior_names.index(UNKNOWN_TO_PRIOR)].toarray().ravel() > 0
         report["text_only"] = text_report
         report["combined_micro"] = _combined_micro(keys, gold_labels, schema, labels, unknown,
                                                    (main_oof, thresholds), (text_oof, text_thresholds))
         log(f"relations out-of-fold micro F1, each pair by the model that reads it: {report['combined_micro']['cv_pair_f1']:.3f} "
             f"({int(unknown.sum())} of {len(unknown)} pairs unknown to the prior)")
         # The shipped prior holds what the train split states; dev only chose thresholds.
-        shipped = data[5].restricted(range(n_train))
+        shipped = prior.restricted(range(n_train))
         weights["prior"] = shipped
         report["prior_pairs"] = len(shipped)
     return weights, report
