@@ -437,7 +437,8 @@ def test_the_shipped_scorer_weighs_what_its_training_articles_related(default_nl
 
 def test_names_the_prior_never_saw_are_read_from_the_text_alone(default_nlp):
     """An article about a group and people the training articles never mention gets exactly the
-    relations the text-only model finds: an empty prior changes nothing for it."""
+    relations the text-only model (and the stacker over it) finds: an empty prior changes nothing
+    for it."""
     from pipeline.nlp.relation_prior import RelationPrior
 
     text = ("Los Halcones del Norte, a gang led by Ramón Ibarra Soto, alias “El Tordo”, has fought "
@@ -475,3 +476,51 @@ def test_the_shipped_prior_holds_only_what_the_train_split_states():
     shipped = prior.restricted(range(5))
     assert shipped.features({"CRIMINAL_GROUP:los lobos"}, {"CRIMINAL_GROUP:cjng"}) == {"prior_known=head": 1.0}
     assert "prior=OPERATES_IN" in shipped.features({"CRIMINAL_GROUP:los lobos"}, {"@EC-O"})
+
+
+def test_the_stacker_sees_each_pair_among_the_candidates_that_share_a_side():
+    """The stacker's competition features: a pair's rank by score among the candidates that share
+    its head (or its tail), its distance below the best of them, and whether it is the best; a
+    candidate whose types do not allow the label is no rival."""
+    from pipeline.nlp.relation_stacker import FEATURES_AFTER_LOGITS, stack_features
+
+    probs = numpy.array([[0.9], [0.5], [0.2], [0.7], [0.95]])
+    allowed = numpy.array([[True], [True], [True], [True], [False]])
+    heads = numpy.array([1, 1, 1, 2, 1])  # P1, P1, P1, P2, P1
+    tails = numpy.array([7, 8, 9, 7, 7])  # G1, G2, G3, G1, G1
+    x = stack_features(probs, probs, allowed, numpy.zeros(5), heads, tails, 0)
+    column = {name: 1 + n for n, name in enumerate(FEATURES_AFTER_LOGITS)}  # after the label's own logit
+    assert x[:4, column["head_rank"]].tolist() == [0, 1, 2, 0]
+    assert numpy.allclose(x[:4, column["head_gap"]], [0.0, 0.4, 0.7, 0.0])
+    assert x[:4, column["tail_rank"]].tolist() == [0, 0, 0, 1]
+    assert x[:4, column["best_of_tail"]].tolist() == [1, 1, 1, 0]
+    assert x[0, 0] > 0 > x[2, 0]  # the pair's own logit
+
+
+def test_the_shipped_stacker_prefers_a_groups_best_leader_candidate(default_nlp):
+    """With the same first score, a person ranked third of a group's leader candidates is less
+    likely its leader than the only candidate of another group."""
+    stacker = default_nlp.get_pipe("crimeie_relations").stacker
+    assert stacker is not None
+    labels = stacker.labels
+    leader, member = labels.index("LEADER_OF"), labels.index("MEMBER_OF")
+    probs = numpy.zeros((4, len(labels)))
+    probs[:, leader] = [0.9, 0.85, 0.6, 0.6]
+    probs[:, member] = 0.1
+    allowed = numpy.zeros((4, len(labels)), dtype=bool)
+    allowed[:, [leader, member]] = True
+    stacked = stacker.probabilities(probs, probs, allowed, numpy.zeros(4), numpy.array([1, 2, 3, 4]),
+                                    numpy.array([7, 7, 7, 8]))  # P1..P4 of G1, G1, G1, G2
+    assert stacked[3, leader] > stacked[2, leader]
+    assert (stacked[:, [j for j in range(len(labels)) if j not in (leader, member)]] == 0).all()
+
+
+def test_the_stacker_survives_the_trip_to_disk(default_nlp, tmp_path):
+    scorer = default_nlp.get_pipe("crimeie_relations")
+    scorer.to_disk(tmp_path)
+    from pipeline.nlp.relations import RelationExtractor
+
+    loaded = RelationExtractor("crimeie_relations", 1, 3, 0.5, True).from_disk(tmp_path)
+    assert loaded.stacker.labels == scorer.stacker.labels == scorer.labels
+    assert numpy.array_equal(loaded.stacker.coef, scorer.stacker.coef)
+    assert loaded.stacker.thresholds == scorer.stacker.thresholds

@@ -9,7 +9,10 @@
    each side's role across the document (`the murder of X` anywhere makes X a victim), and the
    labels the training articles gave the same names (relation_prior.py). A pair whose names the
    prior has never seen is scored by a second model trained without the prior, so an article
-   about names the corpus never covered reads exactly as it would have without one.
+   about names the corpus never covered reads exactly as it would have without one. Then a
+   small model per label (relation_stacker.py) reads each pair's scores beside those of
+   the candidates that share its head or its tail: a group has few leaders, a detainee one
+   arresting body.
 3. High-precision surface patterns (relation_rules.py: `X, the leader of Y`; `arrested by Z`,
    `Z arrested X`; `Cúcuta, Colombia`, `Tocorón prison in Aragua`) fire on mention pairs
    within `window` sentences.
@@ -35,6 +38,7 @@ from pipeline.nlp.relation_features import (DocContext, allowed_labels, candidat
                                             entity_pair_candidates, entity_pair_features)
 from pipeline.nlp.relation_prior import UNKNOWN_TO_PRIOR, RelationPrior
 from pipeline.nlp.relation_rules import rule_relations
+from pipeline.nlp.relation_stacker import RelationStacker
 from pipeline.schema import load_schema
 
 #: Labels of which a pair holds one (GUIDELINES §4: LEADER_OF over MEMBER_OF; IMPRISONED_IN over
@@ -60,11 +64,15 @@ class RelationExtractor:
         # The model for pairs whose names the prior has never seen, trained without it:
         # {"coef", "intercept", "thresholds", "context_coef"} over the same vocabulary.
         self.text_only: dict | None = None
+        # The second look at each label's scores beside the pair's rivals (relation_stacker.py).
+        self.stacker: RelationStacker | None = None
+        self._allowed_rows: dict[tuple[str, str], list[bool]] = {}
 
     # -- the trained part --------------------------------------------------------------
     def load_weights(self, data: dict) -> None:
         """Set the weights from the dict that training returns and weights.json holds."""
         self.labels, self.vocab = list(data["labels"]), dict(data["vocab"])
+        self._allowed_rows = {}
         self.coef = np.asarray(data["coef"], dtype=np.float32)
         self.intercept = np.asarray(data["intercept"], dtype=np.float32)
         self.thresholds = dict(data["thresholds"])
@@ -80,6 +88,8 @@ class RelationExtractor:
             "thresholds": dict(text_only["thresholds"]),
             "context_coef": None if text_only.get("context_coef") is None
             else np.asarray(text_only["context_coef"], dtype=np.float32)}
+        stacker = data.get("stacker")
+        self.stacker = RelationStacker.from_dict(stacker) if isinstance(stacker, dict) else stacker
 
     def scores(self, feats: dict[str, float], context: np.ndarray | None = None) -> dict[str, float]:
         """Probability per label: the sparse features are binary, so their logit is a sum of
@@ -90,10 +100,11 @@ class RelationExtractor:
         return dict(zip(self.labels, probs.tolist()))
 
     def score_matrix(self, feats: list[dict[str, float]], contexts: list[np.ndarray] | None = None,
-                     text_only: bool = False) -> np.ndarray:
+                     text_only: bool = False, index: tuple | None = None) -> np.ndarray:
         """`scores` for many pairs at once, one row per pair and one column per label: one gather
         and one matrix product per document instead of a numpy call per pair. `text_only` scores
-        with the model trained without the prior."""
+        with the model trained without the prior; `index` is `feature_index(feats)`, when the
+        caller scores the same pairs with both models."""
         coef_rows, intercept, context_coef = self._coef_rows, self.intercept, self.context_coef
         if text_only:
             weights = self.text_only
@@ -101,21 +112,27 @@ class RelationExtractor:
         n = len(feats)
         if n == 0:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
-        vocab = self.vocab
-        # Sorted, so the float32 sum runs in one order: features come partly from sets of strings,
-        # whose order changes with each process's hash seed, and so did the last digits of scores.
-        idx = [sorted(vocab[f] for f in pair if f in vocab) for pair in feats]
-        lengths = np.fromiter((len(ix) for ix in idx), dtype=np.int64, count=n)
+        flat, offsets, nonempty = index if index is not None else self.feature_index(feats)
         logits = np.zeros((n, len(self.labels)), dtype=np.float32)
-        nonempty = lengths > 0
         if nonempty.any():
-            flat = np.fromiter(chain.from_iterable(idx), dtype=np.int64, count=int(lengths.sum()))
-            offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])[nonempty]
             logits[nonempty] = np.add.reduceat(coef_rows[flat], offsets, axis=0)
         logits += intercept
         if context_coef is not None and contexts is not None and all(c is not None for c in contexts):
             logits += (np.vstack(contexts) * self.context_scale) @ context_coef.T
         return 1.0 / (1.0 + np.exp(-logits))
+
+    def feature_index(self, feats: list[dict[str, float]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The vocabulary rows of every pair's features, flat, with each nonempty pair's offset
+        into them and which pairs have any: the part of scoring that runs in Python."""
+        vocab = self.vocab
+        # Sorted, so the float32 sum runs in one order: features come partly from sets of strings,
+        # whose order changes with each process's hash seed, and so did the last digits of scores.
+        idx = [sorted(vocab[f] for f in pair if f in vocab) for pair in feats]
+        lengths = np.fromiter((len(ix) for ix in idx), dtype=np.int64, count=len(idx))
+        flat = np.fromiter(chain.from_iterable(idx), dtype=np.int64, count=int(lengths.sum()))
+        nonempty = lengths > 0
+        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])[nonempty] if len(idx) else lengths
+        return flat, offsets, nonempty
 
     # -- the component -----------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -177,21 +194,35 @@ class RelationExtractor:
 
     def _scored(self, feats: list[dict], contexts: list, pairs: list):
         """(pair, probabilities, thresholds) per candidate: the prior's model for pairs the prior
-        knows a side of, the text-only model for the others."""
+        knows a side of, the text-only model for the others; then the stacker, if trained, over
+        all of them together, with the text-only model's reading of every pair beside them."""
         main = [self.thresholds.get(label, self.threshold) for label in self.labels]
+        index = self.feature_index(feats)
         if self.text_only is None:
-            return zip(pairs, self.score_matrix(feats, contexts).tolist(), [main] * len(pairs))
-        # Without its prior (prior.json removed) every pair is one the prior does not know.
-        unknown = [self.prior is None or UNKNOWN_TO_PRIOR in f for f in feats]
-        probs: list = [None] * len(feats)
-        for text_only in (False, True):
-            rows = [i for i, u in enumerate(unknown) if u == text_only]
-            if rows:
-                scored = self.score_matrix([feats[i] for i in rows], [contexts[i] for i in rows], text_only=text_only)
-                for i, p in zip(rows, scored.tolist()):
-                    probs[i] = p
-        text = [self.text_only["thresholds"].get(label, self.threshold) for label in self.labels]
-        return zip(pairs, probs, [text if u else main for u in unknown])
+            unknown = np.zeros(len(feats), dtype=bool)
+            probs = text_probs = self.score_matrix(feats, contexts, index=index)
+            thresholds = [main] * len(pairs)
+        else:
+            # Without its prior (prior.json removed) every pair is one the prior does not know.
+            unknown = np.array([self.prior is None or UNKNOWN_TO_PRIOR in f for f in feats], dtype=bool)
+            text_probs = self.score_matrix(feats, contexts, text_only=True, index=index)
+            probs = np.where(unknown[:, None], text_probs, self.score_matrix(feats, contexts, index=index))
+            text = [self.text_only["thresholds"].get(label, self.threshold) for label in self.labels]
+            thresholds = [text if u else main for u in unknown.tolist()]
+        if self.stacker is not None and pairs:
+            allowed = np.array([self._allowed_row(head.label_, tail.label_) for _, _, head, tail in pairs])
+            probs = self.stacker.probabilities(probs, text_probs, allowed, unknown,
+                                               np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs]))
+            thresholds = [[self.stacker.thresholds.get(label, self.threshold) for label in self.labels]] * len(pairs)
+        return zip(pairs, probs.tolist(), thresholds)
+
+    def _allowed_row(self, head_label: str, tail_label: str) -> list[bool]:
+        """Which of `self.labels` the argument types allow, one flag each (memoized per type pair)."""
+        row = self._allowed_rows.get((head_label, tail_label))
+        if row is None:
+            allowed = allowed_labels(head_label, tail_label)
+            row = self._allowed_rows[(head_label, tail_label)] = [label in allowed for label in self.labels]
+        return row
 
     def to_disk(self, path, exclude=tuple()):
         """weights.json (labels, vocabulary, thresholds, intercepts, context weights), the two
@@ -213,6 +244,8 @@ class RelationExtractor:
                                  "thresholds": self.text_only["thresholds"],
                                  "context_coef": None if self.text_only["context_coef"] is None
                                  else self.text_only["context_coef"].tolist()}
+        if self.stacker is not None:
+            data["stacker"] = self.stacker.to_dict()
         (path / "weights.json").write_text(json.dumps(data, default=float), encoding="utf-8")
         if self.prior is not None:
             self.prior.to_disk(path)

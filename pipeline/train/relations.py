@@ -12,6 +12,7 @@ from spacy.language import Language
 
 from pipeline.nlp.relation_features import DocContext, context_vector, entity_pair_candidates, entity_pair_features
 from pipeline.nlp.relation_prior import UNKNOWN_TO_PRIOR, RelationPrior, entity_keys, prior_feature_names_without
+from pipeline.nlp.relation_stacker import RelationStacker, stack_features
 from pipeline.schema import load_schema
 from pipeline.train.data import gold_mention_docs
 
@@ -216,7 +217,73 @@ def train_relations(nlp: Language, train: list[dict], dev: list[dict], cfg: dict
         shipped = prior.restricted(range(n_train))
         weights["prior"] = shipped
         report["prior_pairs"] = len(shipped)
+    if cfg.get("stacker", False):
+        unknown_rows = unknown if use_prior else np.zeros(len(keys), dtype=bool)
+        oof = {label: (np.where(unknown_rows, text_oof[label][0], main_oof[label][0]) if use_prior
+                       else main_oof[label][0], main_oof[label][1]) for label in labels}
+        text_only_oof = {label: (text_oof if use_prior else main_oof)[label][0] for label in labels}
+        weights["stacker"], report["stacker"] = fit_stacker(oof, text_only_oof, labels, unknown_rows, keys,
+                                                            gold_labels, schema, folds,
+                                                            float(cfg.get("stacker_C", 1.0)))
+        log(f"relations stacked out-of-fold micro F1 {report['stacker']['cv_pair_f1']:.3f}")
     return weights, report
+
+
+def fit_stacker(oof: dict, text_only_oof: dict, labels: list[str], unknown, keys, gold_labels, schema, folds: int,
+                C: float) -> tuple[RelationStacker, dict]:
+    """The stacker (relation_stacker.py) over the first scorer's out-of-fold scores (`oof`:
+    label → (scores, allowed rows); `text_only_oof`: label → the text-only model's scores); the
+    shipped weights are fitted on every row.
+
+    Its threshold is one for all labels, the one with the best micro F1 over its own out-of-fold
+    scores (same folds by article). Its output is a calibrated probability, and for micro F1 the
+    best cut of calibrated probabilities is one value for every label (half the F1 it reaches);
+    a threshold per label, each chosen for its own label's F1, set low ones for the hard labels
+    (MEMBER_OF 0.15, KILLED 0.15) that bought recall at a cost in precision the micro F1 did not
+    repay. (Measured before the text-only logit joined the features: out of fold 0.641 per label
+    against 0.643 common; pooled over the 43 unread articles 0.622 against 0.627.)"""
+    from sklearn.linear_model import LogisticRegression
+
+    probs = np.column_stack([oof[label][0] for label in labels])
+    allowed = np.column_stack([oof[label][1] for label in labels])
+    probs = probs * allowed
+    text_only = np.column_stack([text_only_oof[label] for label in labels]) * allowed
+    # Each side numbered apart per article: pairs compete only within one.
+    heads = np.unique(np.array([(k[0], k[1]) for k in keys]), axis=0, return_inverse=True)[1].ravel()
+    tails = np.unique(np.array([(k[0], k[2]) for k in keys]), axis=0, return_inverse=True)[1].ravel()
+    fold = np.array([k[0] % folds for k in keys])
+    coefs, intercepts, held_out = [], [], []
+    for j, label in enumerate(labels):
+        x = stack_features(probs, text_only, allowed, unknown, heads, tails, j)
+        y = np.array([label in ls for ls in gold_labels])
+        rows = allowed[:, j]
+        held_scores = np.zeros(len(keys))
+        for f in range(folds):
+            fitted, held = rows & (fold != f), rows & (fold == f)
+            if held.any() and y[fitted].sum() >= 3:
+                model = LogisticRegression(C=C, max_iter=2000).fit(x[fitted], y[fitted])
+                held_scores[held] = model.predict_proba(x[held])[:, 1]
+        symmetric = label in schema.symmetric_labels
+        scored: dict[tuple, float] = {}
+        for i in np.flatnonzero(rows).tolist():
+            pair = _pair_key(keys[i], symmetric)
+            scored[pair] = max(scored.get(pair, 0.0), float(held_scores[i]))
+        held_out.append((scored, {_pair_key(k, symmetric) for k, ls in zip(keys, gold_labels) if label in ls}))
+        model = LogisticRegression(C=C, max_iter=2000).fit(x[rows], y[rows])
+        coefs.append(model.coef_[0])
+        intercepts.append(float(model.intercept_[0]))
+    best = (-1.0, 0.5, (0, 0, 0))
+    for t in THRESHOLD_GRID:
+        tp = predicted = gold = 0
+        for scored, gold_pairs in held_out:
+            found = {pair for pair, score in scored.items() if score >= t}
+            tp, predicted, gold = tp + len(found & gold_pairs), predicted + len(found), gold + len(gold_pairs)
+        f = 2 * tp / (predicted + gold) if predicted + gold else 0.0
+        if f > best[0] + 1e-9:
+            best = (f, float(round(t, 2)), (tp, predicted, gold))
+    micro, threshold, (tp, predicted, gold) = best
+    report = {"cv_pair_f1": round(micro, 4), "tp": tp, "predicted": predicted, "gold": gold, "threshold": threshold}
+    return RelationStacker(labels, np.vstack(coefs), np.array(intercepts), dict.fromkeys(labels, threshold)), report
 
 
 def _combined_micro(keys, gold_labels, schema, labels, unknown, main, text_only) -> dict:
