@@ -66,13 +66,11 @@ class RelationExtractor:
         self.text_only: dict | None = None
         # The second look at each label's scores beside the pair's rivals (relation_stacker.py).
         self.stacker: RelationStacker | None = None
-        self._allowed_rows: dict[tuple[str, str], list[bool]] = {}
 
     # -- the trained part --------------------------------------------------------------
     def load_weights(self, data: dict) -> None:
         """Set the weights from the dict that training returns and weights.json holds."""
         self.labels, self.vocab = list(data["labels"]), dict(data["vocab"])
-        self._allowed_rows = {}
         self.coef = np.asarray(data["coef"], dtype=np.float32)
         self.intercept = np.asarray(data["intercept"], dtype=np.float32)
         self.thresholds = dict(data["thresholds"])
@@ -196,33 +194,27 @@ class RelationExtractor:
         """(pair, probabilities, thresholds) per candidate: the prior's model for pairs the prior
         knows a side of, the text-only model for the others; then the stacker, if trained, over
         all of them together, with the text-only model's reading of every pair beside them."""
-        main = [self.thresholds.get(label, self.threshold) for label in self.labels]
         index = self.feature_index(feats)
         if self.text_only is None:
             unknown = np.zeros(len(feats), dtype=bool)
             probs = text_probs = self.score_matrix(feats, contexts, index=index)
-            thresholds = [main] * len(pairs)
         else:
             # Without its prior (prior.json removed) every pair is one the prior does not know.
             unknown = np.array([self.prior is None or UNKNOWN_TO_PRIOR in f for f in feats], dtype=bool)
             text_probs = self.score_matrix(feats, contexts, text_only=True, index=index)
             probs = np.where(unknown[:, None], text_probs, self.score_matrix(feats, contexts, index=index))
-            text = [self.text_only["thresholds"].get(label, self.threshold) for label in self.labels]
-            thresholds = [text if u else main for u in unknown.tolist()]
         if self.stacker is not None and pairs:
-            allowed = np.array([self._allowed_row(head.label_, tail.label_) for _, _, head, tail in pairs])
+            allowed = np.array([[label in allowed_labels(head.label_, tail.label_) for label in self.labels]
+                                for _, _, head, tail in pairs])
             probs = self.stacker.probabilities(probs, text_probs, allowed, unknown,
                                                np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs]))
-            thresholds = [[self.stacker.thresholds.get(label, self.threshold) for label in self.labels]] * len(pairs)
-        return zip(pairs, probs.tolist(), thresholds)
-
-    def _allowed_row(self, head_label: str, tail_label: str) -> list[bool]:
-        """Which of `self.labels` the argument types allow, one flag each (memoized per type pair)."""
-        row = self._allowed_rows.get((head_label, tail_label))
-        if row is None:
-            allowed = allowed_labels(head_label, tail_label)
-            row = self._allowed_rows[(head_label, tail_label)] = [label in allowed for label in self.labels]
-        return row
+            stacked = [self.stacker.thresholds.get(label, self.threshold) for label in self.labels]
+            return zip(pairs, probs.tolist(), [stacked] * len(pairs))
+        main = [self.thresholds.get(label, self.threshold) for label in self.labels]
+        if self.text_only is None:
+            return zip(pairs, probs.tolist(), [main] * len(pairs))
+        text = [self.text_only["thresholds"].get(label, self.threshold) for label in self.labels]
+        return zip(pairs, probs.tolist(), [text if u else main for u in unknown.tolist()])
 
     def to_disk(self, path, exclude=tuple()):
         """weights.json (labels, vocabulary, thresholds, intercepts, context weights), the two

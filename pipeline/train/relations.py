@@ -77,19 +77,28 @@ def prior_matrix(row_priors: list[tuple], names: list[str], excluded):
 THRESHOLD_GRID = np.arange(0.2, 0.96, 0.05)
 
 
-def _best_threshold(probs, keys, gold_pairs, symmetric: bool, default: float) -> tuple[float, float, tuple]:
-    """The threshold with the best pair F1, that F1 and its (tp, predicted, gold) counts."""
+def _pair_scores(probs, keys, symmetric: bool) -> dict[tuple, float]:
+    """The best score of each document-level pair (an unordered one for a symmetric label)."""
     scored: dict[tuple, float] = {}
     for k, p in zip(keys, probs):
         pair = _pair_key(k, symmetric)
         scored[pair] = max(scored.get(pair, 0.0), float(p))
-    best_f, best_t, best_counts = -1.0, default, (0, 0, len(gold_pairs))
+    return scored
+
+
+def _best_threshold(held_out: list[tuple[dict, set]], default: float) -> tuple[float, float, tuple]:
+    """The grid threshold with the best pair F1 over one or several labels' (pair scores, gold
+    pairs), counted together; that F1 and its (tp, predicted, gold) counts."""
+    gold = sum(len(gold_pairs) for _, gold_pairs in held_out)
+    best_f, best_t, best_counts = -1.0, default, (0, 0, gold)
     for t in THRESHOLD_GRID:
-        pred = {p for p, s in scored.items() if s >= t}
-        tp = len(pred & gold_pairs)
-        f = 2 * tp / (len(pred) + len(gold_pairs)) if pred or gold_pairs else 0.0
+        tp = predicted = 0
+        for scored, gold_pairs in held_out:
+            found = {pair for pair, score in scored.items() if score >= t}
+            tp, predicted = tp + len(found & gold_pairs), predicted + len(found)
+        f = 2 * tp / (predicted + gold) if predicted + gold else 0.0
         if f > best_f + 1e-9:
-            best_f, best_t, best_counts = f, float(round(t, 2)), (tp, len(pred), len(gold_pairs))
+            best_f, best_t, best_counts = f, float(round(t, 2)), (tp, predicted, gold)
     return best_f, best_t, best_counts
 
 
@@ -174,8 +183,9 @@ def train_relations(nlp: Language, train: list[dict], dev: list[dict], cfg: dict
             out_of_fold_by_label[label] = (out_of_fold, allowed)
             picked = [(k, p) for k, p, a in zip(keys, out_of_fold, allowed) if a]
             gold_pairs = {_pair_key(k, symmetric) for k, ls in zip(keys, gold_labels) if label in ls}
-            best_f, best_t, counts = _best_threshold([p for _, p in picked], [k for k, _ in picked], gold_pairs,
-                                                     symmetric, float(cfg["default_threshold"]))
+            best_f, best_t, counts = _best_threshold(
+                [(_pair_scores([p for _, p in picked], [k for k, _ in picked], symmetric), gold_pairs)],
+                float(cfg["default_threshold"]))
             thresholds[label] = best_t
             totals = [a + b for a, b in zip(totals, counts)]
             per_label[label] = {"cv_pair_f1": round(best_f, 4), "threshold": best_t,
@@ -264,24 +274,13 @@ def fit_stacker(oof: dict, text_only_oof: dict, labels: list[str], unknown, keys
                 model = LogisticRegression(C=C, max_iter=2000).fit(x[fitted], y[fitted])
                 held_scores[held] = model.predict_proba(x[held])[:, 1]
         symmetric = label in schema.symmetric_labels
-        scored: dict[tuple, float] = {}
-        for i in np.flatnonzero(rows).tolist():
-            pair = _pair_key(keys[i], symmetric)
-            scored[pair] = max(scored.get(pair, 0.0), float(held_scores[i]))
-        held_out.append((scored, {_pair_key(k, symmetric) for k, ls in zip(keys, gold_labels) if label in ls}))
+        picked = np.flatnonzero(rows).tolist()
+        held_out.append((_pair_scores(held_scores[picked], [keys[i] for i in picked], symmetric),
+                         {_pair_key(k, symmetric) for k, ls in zip(keys, gold_labels) if label in ls}))
         model = LogisticRegression(C=C, max_iter=2000).fit(x[rows], y[rows])
         coefs.append(model.coef_[0])
         intercepts.append(float(model.intercept_[0]))
-    best = (-1.0, 0.5, (0, 0, 0))
-    for t in THRESHOLD_GRID:
-        tp = predicted = gold = 0
-        for scored, gold_pairs in held_out:
-            found = {pair for pair, score in scored.items() if score >= t}
-            tp, predicted, gold = tp + len(found & gold_pairs), predicted + len(found), gold + len(gold_pairs)
-        f = 2 * tp / (predicted + gold) if predicted + gold else 0.0
-        if f > best[0] + 1e-9:
-            best = (f, float(round(t, 2)), (tp, predicted, gold))
-    micro, threshold, (tp, predicted, gold) = best
+    micro, threshold, (tp, predicted, gold) = _best_threshold(held_out, 0.5)
     report = {"cv_pair_f1": round(micro, 4), "tp": tp, "predicted": predicted, "gold": gold, "threshold": threshold}
     return RelationStacker(labels, np.vstack(coefs), np.array(intercepts), dict.fromkeys(labels, threshold)), report
 
